@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -42,6 +41,7 @@ type ConsumerSettings struct {
 // Consumer is a queue consumer: a Worker ("worker") or pull ("http_pull").
 type Consumer struct {
 	ID              string
+	AccountID       string
 	QueueID         string
 	QueueName       string
 	Type            string
@@ -287,7 +287,7 @@ func (s *Store) DeleteConsumer(ctx context.Context, account, queueID, id string)
 	return nil
 }
 
-const consumerQuery = `SELECT c.id, c.queue_id, q.name, c.type, c.script, c.dead_letter_queue, c.settings, c.created_on FROM queue_consumers c JOIN queues q ON q.id = c.queue_id`
+const consumerQuery = `SELECT c.id, q.account_id, c.queue_id, q.name, c.type, c.script, c.dead_letter_queue, c.settings, c.created_on FROM queue_consumers c JOIN queues q ON q.id = c.queue_id`
 
 func (s *Store) consumers(ctx context.Context, where string, args ...any) ([]Consumer, error) {
 	rows, err := s.r.QueryContext(ctx, consumerQuery+` WHERE `+where+` ORDER BY c.created_on, c.id`, args...)
@@ -299,7 +299,7 @@ func (s *Store) consumers(ctx context.Context, where string, args ...any) ([]Con
 	for rows.Next() {
 		var c Consumer
 		var set string
-		if err := rows.Scan(&c.ID, &c.QueueID, &c.QueueName, &c.Type, &c.Script, &c.DeadLetterQueue, &set, &c.CreatedOn); err != nil {
+		if err := rows.Scan(&c.ID, &c.AccountID, &c.QueueID, &c.QueueName, &c.Type, &c.Script, &c.DeadLetterQueue, &set, &c.CreatedOn); err != nil {
 			return nil, fmt.Errorf("queue consumers: %w", err)
 		}
 		json.Unmarshal([]byte(set), &c.Settings)
@@ -521,4 +521,29 @@ func (s *Store) NextVisible(ctx context.Context, queueID string) time.Time {
 	return time.UnixMilli(ms.Int64)
 }
 
-var _ = strings.TrimSpace
+// ReadyWorkerQueues lists the Worker consumers of queues that have
+// visible messages, for the delivery loop.
+func (s *Store) ReadyWorkerQueues(ctx context.Context) ([]Consumer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT q.account_id, q.id FROM queues q JOIN queue_consumers c ON c.queue_id = q.id AND c.type = 'worker'
+		WHERE EXISTS (SELECT 1 FROM queue_messages m WHERE m.queue_id = q.id AND m.visible_at <= ?)`, s.now().UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("ready queues: %w", err)
+	}
+	type key struct{ account, queue string }
+	var keys []key
+	for rows.Next() {
+		var k key
+		rows.Scan(&k.account, &k.queue)
+		keys = append(keys, k)
+	}
+	rows.Close()
+	var out []Consumer
+	for _, k := range keys {
+		cs, err := s.consumers(ctx, `q.account_id = ? AND q.id = ? AND c.type = 'worker'`, k.account, k.queue)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}

@@ -129,10 +129,10 @@ type Migrations struct {
 
 // MigrationStep is one set of class changes.
 type MigrationStep struct {
-	NewClasses         []string          `json:"new_classes,omitempty"`
-	NewSqliteClasses   []string          `json:"new_sqlite_classes,omitempty"`
-	DeletedClasses     []string          `json:"deleted_classes,omitempty"`
-	RenamedClasses     []RenamedClass    `json:"renamed_classes,omitempty"`
+	NewClasses         []string           `json:"new_classes,omitempty"`
+	NewSqliteClasses   []string           `json:"new_sqlite_classes,omitempty"`
+	DeletedClasses     []string           `json:"deleted_classes,omitempty"`
+	RenamedClasses     []RenamedClass     `json:"renamed_classes,omitempty"`
 	TransferredClasses []TransferredClass `json:"transferred_classes,omitempty"`
 }
 
@@ -152,11 +152,14 @@ type TransferredClass struct {
 // MigrationTagError is the precondition failure of a migration: the script's
 // current tag is not the one the upload expected.
 type MigrationTagError struct {
-	Current, Expected string
+	Current string // the script's tag, which old_tag must equal
+	Sent    string // the old_tag of the upload
 }
 
+// Error names the tag the server expects last, in the wording clients
+// parse to retry with the right old_tag.
 func (e *MigrationTagError) Error() string {
-	return fmt.Sprintf("Migration tag precondition failed; current tag is '%s' when expected tag is '%s'", e.Current, e.Expected)
+	return fmt.Sprintf("Migration tag precondition failed; old_tag '%s' was sent; current tag is '%s' when expected tag is '%s'", e.Sent, e.Current, e.Current)
 }
 
 func (e *MigrationTagError) Unwrap() error { return ErrPrecondition }
@@ -342,14 +345,8 @@ func (s *Store) applyMigrations(ctx context.Context, tx *sql.Tx, account, script
 	if m == nil {
 		return current, nil
 	}
-	if m.OldTag != "" && m.OldTag != current {
-		return current, &MigrationTagError{Current: current, Expected: m.OldTag}
-	}
-	if m.OldTag == "" && current != "" && m.NewTag != "" && m.NewTag != current && hasSteps(m) {
-		return current, &MigrationTagError{Current: current, Expected: ""}
-	}
-	if m.NewTag != "" && m.NewTag == current && m.OldTag == "" {
-		return current, nil // the same migrations again: already applied
+	if m.OldTag != current {
+		return current, &MigrationTagError{Current: current, Sent: m.OldTag}
 	}
 	steps := m.Steps
 	if len(steps) == 0 {
@@ -364,11 +361,6 @@ func (s *Store) applyMigrations(ctx context.Context, tx *sql.Tx, account, script
 		return m.NewTag, nil
 	}
 	return current, nil
-}
-
-func hasSteps(m *Migrations) bool {
-	st := m.MigrationStep
-	return len(m.Steps) > 0 || len(st.NewClasses)+len(st.NewSqliteClasses)+len(st.DeletedClasses)+len(st.RenamedClasses)+len(st.TransferredClasses) > 0
 }
 
 func (s *Store) applyStep(ctx context.Context, tx *sql.Tx, account, script string, st MigrationStep) error {

@@ -16,6 +16,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -216,3 +217,10 @@ CREATE TABLE custom_domains (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, host
 CREATE TABLE workflows (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL, class_name TEXT NOT NULL, script_name TEXT NOT NULL, created_on TEXT NOT NULL, modified_on TEXT NOT NULL, UNIQUE (account_id, name));
 CREATE TABLE assets (hash TEXT PRIMARY KEY, content_type TEXT NOT NULL, content BLOB NOT NULL);
 `}
+
+// HashID derives a stable 32-hex id from s (for objects that have no
+// record of their own, such as the caller's token).
+func HashID(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
+}

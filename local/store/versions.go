@@ -182,3 +182,21 @@ func (s *Store) DONamespaceOf(ctx context.Context, account, script, class string
 	}
 	return n, err
 }
+
+// RecordVersion records an uploaded, undeployed version of a Worker.
+func (s *Store) RecordVersion(ctx context.Context, account, script, source string, annotations json.RawMessage) (Version, error) {
+	if annotations == nil {
+		annotations = json.RawMessage("{}")
+	}
+	v := Version{ID: NewUUID(), CreatedOn: s.stamp(), Source: source, Annotations: annotations}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM script_versions WHERE account_id = ? AND script = ?`, account, script).Scan(&v.Number)
+		_, err := tx.ExecContext(ctx, `INSERT INTO script_versions (id, account_id, script, number, created_on, source, annotations) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			v.ID, account, script, v.Number, v.CreatedOn, source, string(annotations))
+		return err
+	})
+	if err != nil {
+		return Version{}, fmt.Errorf("script %q: version: %w", script, err)
+	}
+	return v, nil
+}
