@@ -71,6 +71,9 @@ func (h *Handler) scriptJSON(sc *store.Script) map[string]any {
 	if sc.MigrationTag != "" {
 		out["migration_tag"] = sc.MigrationTag
 	}
+	if sc.VersionID != "" {
+		out["deployment_id"] = sc.VersionID
+	}
 	if sc.MainModule != "" {
 		out["entry_point"] = sc.MainModule
 	}

@@ -102,6 +102,7 @@ type Script struct {
 	Assets           *Assets
 	CreatedOn        string
 	ModifiedOn       string
+	VersionID        string // the latest version
 }
 
 // Entry returns the module that starts the Worker.
@@ -602,7 +603,8 @@ func (s *Store) openBinding(b Binding) (Binding, error) {
 	return b, nil
 }
 
-const scriptCols = `account_id, name, tag, etag, main_module, body_part, settings, handlers, migration_tag, subdomain_enabled, previews_enabled, schedules, assets, created_on, modified_on`
+const scriptCols = `account_id, name, tag, etag, main_module, body_part, settings, handlers, migration_tag, subdomain_enabled, previews_enabled, schedules, assets, created_on, modified_on,
+	coalesce((SELECT v.id FROM script_versions v WHERE v.account_id = scripts.account_id AND v.script = scripts.name ORDER BY v.number DESC LIMIT 1), '')`
 
 type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -613,7 +615,7 @@ func (s *Store) scanScript(sc interface{ Scan(...any) error }) (*Script, error) 
 	var x Script
 	var set, handlers, schedules, assets string
 	if err := sc.Scan(&x.AccountID, &x.Name, &x.Tag, &x.ETag, &x.MainModule, &x.BodyPart, &set, &handlers, &x.MigrationTag,
-		&x.SubdomainEnabled, &x.PreviewsEnabled, &schedules, &assets, &x.CreatedOn, &x.ModifiedOn); err != nil {
+		&x.SubdomainEnabled, &x.PreviewsEnabled, &schedules, &assets, &x.CreatedOn, &x.ModifiedOn, &x.VersionID); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(set), &x.Settings); err != nil {
