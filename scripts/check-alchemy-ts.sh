@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Runs the TypeScript Alchemy (npm "alchemy") against `alchemy local`: a
+# program with a KV namespace and a Worker bound to it (plain text, secret,
+# workers.dev URL, cron) is deployed, deployed again (no change), then
+# destroyed; the local Cloudflare must hold the resources in between and
+# be empty after.
+#
+# Needs node (20+) and npm. Environment:
+#   ALCHEMY_BIN          use this alchemy (Go) binary instead of building one
+#   ALCHEMY_TS_VERSION   npm alchemy version (default 0.94.0)
+#   ALCHEMY_TS_PREFIX    reuse an npm prefix that already has it installed
+#   KEEP=1               keep the temporary directory
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/alchemy-ts-check.XXXXXX")
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [[ "${KEEP:-}" != 1 ]]; then rm -rf "$work"; else echo "kept $work"; fi
+}
+trap cleanup EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+die() { echo "FAIL: $*" >&2; exit 1; }
+
+bin=${ALCHEMY_BIN:-}
+if [[ -z "$bin" ]]; then
+  step "building alchemy"
+  bin="$work/alchemy"
+  (cd "$repo" && go build -o "$bin" ./cmd/alchemy)
+fi
+
+prefix=${ALCHEMY_TS_PREFIX:-}
+if [[ -z "$prefix" ]]; then
+  step "installing alchemy@${ALCHEMY_TS_VERSION:-0.94.0} from npm"
+  prefix="$work/npm"
+  mkdir -p "$prefix"
+  (cd "$prefix" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "alchemy@${ALCHEMY_TS_VERSION:-0.94.0}" >/dev/null)
+fi
+[[ -d "$prefix/node_modules/alchemy" ]] || die "no alchemy package under $prefix"
+
+step "starting alchemy local"
+"$bin" local --addr 127.0.0.1:0 --data "$work/data" --request-log "$work/requests.jsonl" >"$work/local.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  grep -q '^export CLOUDFLARE_API_TOKEN=' "$work/local.out" 2>/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/local.out"; die "alchemy local exited"; }
+  sleep 0.1
+done
+cat "$work/local.out"
+base=$(sed -n 's/^export CLOUDFLARE_BASE_URL=//p' "$work/local.out")
+account=$(sed -n 's/^export CLOUDFLARE_ACCOUNT_ID=//p' "$work/local.out")
+[[ -n "$base" && -n "$account" ]] || die "could not read the banner"
+
+export CLOUDFLARE_BASE_URL="$base" CLOUDFLARE_API_TOKEN=local CLOUDFLARE_ACCOUNT_ID="$account"
+export ALCHEMY_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 ALCHEMY_CI_STATE_STORE_CHECK=false HOME="$work/home"
+unset CLOUDFLARE_API_KEY CLOUDFLARE_EMAIL
+mkdir -p "$HOME" "$work/project"
+cd "$work/project"
+ln -s "$prefix/node_modules" node_modules
+
+cat >worker.js <<'JS'
+export default {
+  async fetch(request, env) {
+    const n = Number((await env.KV.get("n")) ?? "0") + 1;
+    await env.KV.put("n", String(n));
+    return new Response(`${env.GREETING} #${n}`);
+  },
+  async scheduled() {},
+};
+JS
+cat >alchemy.run.mjs <<'JS'
+import alchemy from "alchemy";
+import { KVNamespace, Worker } from "alchemy/cloudflare";
+
+const app = await alchemy("local-probe", {
+  phase: process.argv.includes("--destroy") ? "destroy" : "up",
+  password: "local-check-password",
+});
+const kv = await KVNamespace("probe-kv", { title: "probe-kv" });
+const worker = await Worker("probe-worker", {
+  name: "probe-worker",
+  entrypoint: "./worker.js",
+  url: true,
+  crons: ["*/5 * * * *"],
+  bindings: { KV: kv, GREETING: "hello", API_KEY: alchemy.secret("s3cr3t") },
+});
+console.log(`worker url: ${worker.url}`);
+console.log(`kv namespace: ${kv.namespaceId}`);
+await app.finalize();
+JS
+
+api() { curl -sf -H "Authorization: Bearer local" "$base$1"; }
+
+step "deploy"
+node alchemy.run.mjs 2>&1 | tee "$work/up1.out"
+kv_id=$(sed -n 's/^kv namespace: //p' "$work/up1.out")
+[[ "$kv_id" =~ ^[0-9a-f]{32}$ ]] || die "no KV namespace id printed"
+api "/accounts/$account/storage/kv/namespaces/$kv_id" >/dev/null || die "namespace $kv_id missing"
+settings=$(api "/accounts/$account/workers/scripts/probe-worker/settings")
+echo "$settings"
+grep -q '"name":"KV"' <<<"$settings" || die "KV binding missing"
+grep -q '"name":"GREETING","text":"hello"' <<<"$settings" || grep -q '"text":"hello"' <<<"$settings" || die "plain_text binding missing"
+grep -q '"name":"API_KEY","type":"secret_text"' <<<"$settings" || die "secret binding missing"
+grep -q 's3cr3t' <<<"$settings" && die "secret value leaked through settings"
+grep -q 's3cr3t' "$work/data/control.db" && die "secret value stored in plain text"
+api "/accounts/$account/workers/scripts/probe-worker/schedules" | grep -q '\*/5 \* \* \* \*' || die "cron trigger missing"
+api "/accounts/$account/workers/scripts/probe-worker/subdomain" | grep -q '"enabled":true' || die "workers.dev route not enabled"
+
+step "deploy again (nothing changed)"
+node alchemy.run.mjs 2>&1 | tee "$work/up2.out"
+
+step "destroy"
+node alchemy.run.mjs --destroy 2>&1 | tee "$work/down.out"
+scripts=$(api "/accounts/$account/workers/scripts")
+namespaces=$(api "/accounts/$account/storage/kv/namespaces")
+echo "$scripts"; echo "$namespaces"
+grep -q '"result":\[\]' <<<"$scripts" || die "scripts remain after destroy"
+grep -q '"result":\[\]' <<<"$namespaces" || die "KV namespaces remain after destroy"
+
+step "requests the TypeScript Alchemy made"
+sed -E 's/.*"method":"([A-Z]+)","path":"([^"]*)"(,"query":"([^"]*)")?,"status":([0-9]+).*/\5 \1 \2 \4/' "$work/requests.jsonl"
+echo
+echo "TypeScript Alchemy check passed"
