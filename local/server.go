@@ -27,8 +27,8 @@ type Options struct {
 	Addr string
 	// DataDir holds the data; "" means a temporary directory removed by Close.
 	DataDir string
-	// AccountID of the account to serve (32 hex). "" means the id remembered
-	// in DataDir, or a new random one the first time.
+	// AccountID of the account to serve (32 hex); it is remembered in
+	// DataDir. "" means the remembered id, or a new random one the first time.
 	AccountID string
 	// AccountName is the account's display name ("" keeps or defaults it).
 	AccountName string
@@ -149,6 +149,8 @@ func (s *Server) seed(ctx context.Context, opt Options) error {
 		}
 	} else if !isHex32(id) {
 		return fmt.Errorf("account id %q: want 32 lowercase hex characters", opt.AccountID)
+	} else if err := s.st.SetDefaultAccountID(ctx, id); err != nil {
+		return err
 	}
 	name := opt.AccountName
 	if name == "" {

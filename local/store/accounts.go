@@ -33,6 +33,19 @@ func (s *Store) DefaultAccountID(ctx context.Context) (string, error) {
 	return id, nil
 }
 
+// SetDefaultAccountID makes id the account this data directory serves when
+// no account is named.
+func (s *Store) SetDefaultAccountID(ctx context.Context, id string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("default account: %w", err)
+	}
+	return nil
+}
+
 // EnsureAccount creates the account if it does not exist yet.
 func (s *Store) EnsureAccount(ctx context.Context, id, name string) (Account, error) {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
