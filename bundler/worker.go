@@ -1,0 +1,114 @@
+package bundler
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+// WorkerOptions configures the bundle of a Cloudflare Worker entrypoint.
+type WorkerOptions struct {
+	// Entry is the Worker's main module, absolute or relative to Dir.
+	Entry string
+	// Dir is the working directory; messages name files relative to it.
+	Dir string
+	// NodeCompat allows Node built-ins (the nodejs_compat flag): they stay
+	// imports of "node:*" modules that the Worker runtime provides.
+	NodeCompat bool
+	// Define replaces global expressions with constants, as esbuild's define.
+	Define map[string]string
+}
+
+// Worker is a bundled Worker: one ES module that keeps its exports.
+type Worker struct {
+	// Code is the module source.
+	Code string
+	// SourceMap is its version 3 source map, sources relative to Dir.
+	SourceMap []byte
+	// Inputs are the absolute paths of the files the bundle was built from.
+	Inputs []string
+	// Warnings are esbuild's warnings about the Worker's own files.
+	Warnings []Message
+}
+
+// BundleWorker bundles a Worker entrypoint as an ES module. Imports of
+// "cloudflare:*" modules stay external, as do Node built-ins under
+// NodeCompat (bare names are rewritten to their "node:" spelling).
+func BundleWorker(opts WorkerOptions) (*Worker, error) {
+	dir, err := absDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	entry := opts.Entry
+	if !filepath.IsAbs(entry) {
+		entry = filepath.Join(dir, entry)
+	}
+	if _, err := os.Stat(entry); err != nil {
+		return nil, fmt.Errorf("worker %s: %w", relPath(dir, entry), err)
+	}
+	build := api.Build(api.BuildOptions{
+		EntryPoints:    []string{entry},
+		AbsWorkingDir:  dir,
+		Bundle:         true,
+		Write:          false,
+		Metafile:       true,
+		Outfile:        filepath.Join(dir, "worker.js"),
+		Format:         api.FormatESModule,
+		Platform:       api.PlatformNeutral,
+		Target:         api.ES2022,
+		MainFields:     []string{"module", "main"},
+		Conditions:     []string{"workerd", "worker", "browser", "import", "default"},
+		Define:         opts.Define,
+		Sourcemap:      api.SourceMapExternal,
+		SourcesContent: api.SourcesContentInclude,
+		Charset:        api.CharsetUTF8,
+		LogLevel:       api.LogLevelSilent,
+		Plugins:        []api.Plugin{workerExternalsPlugin(dir, opts.NodeCompat)},
+	})
+	if len(build.Errors) > 0 {
+		return nil, newError(dir, build.Errors, nil)
+	}
+	w := &Worker{Warnings: ownWarnings(dir, build.Warnings, nil), Inputs: metafileInputs(dir, build.Metafile)}
+	for _, f := range build.OutputFiles {
+		if strings.HasSuffix(f.Path, ".map") {
+			w.SourceMap = f.Contents
+		} else {
+			w.Code = string(f.Contents)
+		}
+	}
+	if w.Code == "" {
+		return nil, errors.New("worker bundle: esbuild produced no output")
+	}
+	return w, nil
+}
+
+func workerExternalsPlugin(dir string, nodeCompat bool) api.Plugin {
+	return api.Plugin{
+		Name: "alchemy-worker-externals",
+		Setup: func(build api.PluginBuild) {
+			build.OnResolve(api.OnResolveOptions{Filter: builtinFilter(nil)}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+				spec := args.Path
+				switch {
+				case strings.HasPrefix(spec, "cloudflare:"):
+					return api.OnResolveResult{Path: spec, External: true}, nil
+				case isNodeBuiltin(spec):
+					if nodeCompat {
+						return api.OnResolveResult{Path: "node:" + strings.TrimPrefix(spec, "node:"), External: true}, nil
+					}
+					return api.OnResolveResult{Errors: []api.Message{{
+						Text: fmt.Sprintf("module %q (imported by %s) needs the nodejs_compat compatibility flag", spec, relPath(dir, args.Importer)),
+					}}}, nil
+				case hasScheme(spec):
+					return api.OnResolveResult{Errors: []api.Message{{
+						Text: fmt.Sprintf("module %q (imported by %s) is not available in Workers", spec, relPath(dir, args.Importer)),
+					}}}, nil
+				}
+				return api.OnResolveResult{}, nil // alchemy/* and the rest: ordinary resolution
+			})
+		},
+	}
+}

@@ -1,0 +1,181 @@
+// Package nodelib provides the Node.js built-in modules programs commonly
+// use: node:path, node:fs, node:fs/promises, node:assert, node:crypto
+// (random values, hashes, HMACs), node:os, node:url, node:util,
+// node:buffer and node:process, each also under its bare name. Register adds
+// them to a runtime.Registry; InstallGlobals adds the Node globals Buffer and
+// global.
+package nodelib
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/dop251/goja"
+	gojabuffer "github.com/dop251/goja_nodejs/buffer"
+
+	"github.com/alchemy-go/alchemy/runtime"
+)
+
+// Modules returns the Node built-in modules.
+func Modules() []runtime.Module {
+	return []runtime.Module{
+		pathModule(),
+		fsModule(),
+		fsPromisesModule(),
+		assertModule(),
+		assertStrictModule(),
+		cryptoModule(),
+		osModule(),
+		urlModule(),
+		utilModule(),
+		bufferModule(),
+		processModule(),
+	}
+}
+
+// Register adds the Node built-in modules to reg.
+func Register(reg *runtime.Registry) error {
+	for _, m := range Modules() {
+		if err := reg.Register(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InstallGlobals defines the Node globals Buffer and global on h, Buffer
+// made on first use.
+func InstallGlobals(h *runtime.Host) {
+	vm := h.VM()
+	_ = vm.GlobalObject().DefineDataProperty("global", vm.GlobalObject(), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	runtime.DefineLazyGlobal(vm, "Buffer", func() (goja.Value, error) {
+		b, err := buffers(h)
+		if err != nil {
+			return nil, err
+		}
+		return b.ctor, nil
+	})
+}
+
+// nodeName returns the module's node: name and its bare alias.
+func names(bare string) (string, []string) {
+	return "node:" + bare, []string{bare}
+}
+
+// exportsObject builds an exports object from named values.
+func exportsObject(vm *goja.Runtime, values map[string]any) *goja.Object {
+	obj := vm.NewObject()
+	for k, v := range values {
+		_ = obj.Set(k, v)
+	}
+	return obj
+}
+
+// Per-Host state, kept with Host.Local.
+type (
+	bufferKey struct{}
+	jslibKey  struct{}
+)
+
+// bufferAPI is the Buffer class of one Host.
+type bufferAPI struct {
+	vm      *goja.Runtime
+	exports *goja.Object
+	ctor    *goja.Object
+	from    goja.Callable
+}
+
+func buffers(h *runtime.Host) (*bufferAPI, error) {
+	v, err := h.Local(bufferKey{}, func() (any, error) {
+		vm := h.VM()
+		module := vm.NewObject()
+		_ = module.Set("exports", vm.NewObject())
+		var ex *goja.Exception
+		if ex = vm.Try(func() { gojabuffer.Require(vm, module) }); ex != nil {
+			return nil, ex
+		}
+		exports := module.Get("exports").(*goja.Object)
+		ctor, ok := exports.Get("Buffer").(*goja.Object)
+		if !ok {
+			return nil, errors.New("buffer module has no Buffer")
+		}
+		from, ok := goja.AssertFunction(ctor.Get("from"))
+		if !ok {
+			return nil, errors.New("Buffer.from is not a function")
+		}
+		return &bufferAPI{vm: vm, exports: exports, ctor: ctor, from: from}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*bufferAPI), nil
+}
+
+// wrap returns a Buffer over data (no copy).
+func (b *bufferAPI) wrap(data []byte) goja.Value {
+	v, err := b.from(b.ctor, b.vm.ToValue(b.vm.NewArrayBuffer(data)))
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// newBuffer returns a Buffer over data, for code running on the loop.
+func newBuffer(h *runtime.Host, data []byte) goja.Value {
+	b, err := buffers(h)
+	if err != nil {
+		panic(runtime.NewError(h.VM(), err, nil))
+	}
+	return b.wrap(data)
+}
+
+//go:embed node.js
+var jslibSource string
+
+// jslibProgram is node.js compiled once per process, on first use.
+var jslibProgram = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("alchemy:node.js", jslibSource, true)
+})
+
+// jslib returns the JS half of the Node modules for h (see node.js).
+func jslib(h *runtime.Host) (*goja.Object, error) {
+	v, err := h.Local(jslibKey{}, func() (any, error) {
+		prog, err := jslibProgram()
+		if err != nil {
+			return nil, fmt.Errorf("compile node.js: %w", err)
+		}
+		vm := h.VM()
+		factory, err := vm.RunProgram(prog)
+		if err != nil {
+			return nil, err
+		}
+		fn, ok := goja.AssertFunction(factory)
+		if !ok {
+			return nil, errors.New("node.js: factory is not a function")
+		}
+		natives := exportsObject(vm, map[string]any{
+			"inspect": func(call goja.FunctionCall) goja.Value {
+				return vm.ToValue(runtime.Inspect(vm, call.Argument(0), runtime.InspectOptions{}))
+			},
+			"emitWarning": func(call goja.FunctionCall) goja.Value {
+				_, _ = fmt.Fprintf(h.Stderr(), "(alchemy) %s\n", call.Argument(0).String())
+				return goja.Undefined()
+			},
+		})
+		lib, err := fn(goja.Undefined(), natives)
+		if err != nil {
+			return nil, err
+		}
+		return lib.(*goja.Object), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*goja.Object), nil
+}
+
+func throwTypeError(vm *goja.Runtime, format string, args ...any) {
+	panic(vm.NewTypeError(fmt.Sprintf(format, args...)))
+}
