@@ -88,7 +88,7 @@ func (h *Handler) createBucket(w http.ResponseWriter, r *http.Request, acct stri
 		return
 	}
 	b, err := h.st.CreateBucket(r.Context(), store.Bucket{AccountID: acct, Name: body.Name, Jurisdiction: jurisdictionOf(r),
-		Location: strings.ToUpper(body.LocationHint), StorageClass: body.StorageClass})
+		Location: strings.ToLower(body.LocationHint), StorageClass: body.StorageClass})
 	if err != nil {
 		fail(w, r, err, bucketFailures)
 		return

@@ -9,6 +9,7 @@ import (
 	"net/textproto"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/alchemy-go/alchemy/local/store"
 )
@@ -142,7 +143,11 @@ func (h *Handler) getScriptContent(w http.ResponseWriter, r *http.Request, acct 
 	w.Header().Set("Etag", strconv.Quote(sc.ETag))
 	if len(sc.Modules) == 1 {
 		m := sc.Modules[0]
-		w.Header().Set("Content-Type", m.ContentType)
+		ct := m.ContentType
+		if strings.HasPrefix(ct, "application/javascript") || strings.HasPrefix(ct, "text/javascript") {
+			ct = "application/javascript" // modules and service workers alike, as Cloudflare answers
+		}
+		w.Header().Set("Content-Type", ct)
 		w.Write(m.Content)
 		return
 	}

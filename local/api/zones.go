@@ -34,7 +34,7 @@ func (h *Handler) toZone(z store.Zone) zoneJSON {
 	}
 	return zoneJSON{ID: z.ID, Name: z.Name, Status: z.Status, Type: "full", Account: map[string]string{"id": z.AccountID, "name": name},
 		NameServers: []string{"ns1.localhost", "ns2.localhost"}, CreatedOn: z.CreatedOn, ModifiedOn: z.ModifiedOn, ActivatedOn: z.CreatedOn,
-		Meta: map[string]any{"page_rule_quota": 3, "phishing_detected": false}, Owner: map[string]any{"id": nil, "name": nil, "type": "user"},
+		Meta: map[string]any{"page_rule_quota": 3, "phishing_detected": false}, Owner: map[string]any{"id": store.HashID("user:" + z.AccountID), "name": "user@localhost", "type": "user"},
 		Plan: map[string]any{"id": "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "name": "Free Website", "price": 0, "currency": "USD", "frequency": "", "is_subscribed": false,
 			"can_subscribe": false, "legacy_id": "free", "legacy_discount": false, "externally_managed": false},
 		OrigNS: []string{}}

@@ -34,7 +34,7 @@ func (s *Store) CreateBucket(ctx context.Context, b Bucket) (Bucket, error) {
 		b.Jurisdiction = "default"
 	}
 	if b.Location == "" {
-		b.Location = "ENAM"
+		b.Location = "enam"
 	}
 	if b.StorageClass == "" {
 		b.StorageClass = "Standard"
