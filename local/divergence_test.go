@@ -27,6 +27,8 @@ var divergences = []divergence{
 		"cloudflare-go encodes KV metadata as dotted form fields; the server accepts that and a JSON metadata part"},
 	{"PUT", "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}", "request body has an error: header Content-Type has unexpected value",
 		"the description models KV writes as multipart only; wrangler and Alchemy send the raw value"},
+	{"PUT", "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}", `Error at "/metadata": property "metadata" is missing`,
+		"the description requires a metadata part; cloudflare-go v6 makes it optional"},
 	{"PUT", "/accounts/{account_id}/workers/scripts/{script_name}", "failed to decode request body: unsupported schema of request body",
 		"kin-openapi cannot decode the script upload's multipart oneOf schema"},
 	{"", "", `Error at "/success": value is not one of the allowed values [true]`,

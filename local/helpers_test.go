@@ -14,6 +14,8 @@ import (
 	cf "github.com/cloudflare/cloudflare-go/v6"
 	"github.com/cloudflare/cloudflare-go/v6/accounts"
 	"github.com/cloudflare/cloudflare-go/v6/option"
+	"github.com/cloudflare/cloudflare-go/v6/shared"
+	"github.com/cloudflare/cloudflare-go/v6/workers"
 
 	"github.com/alchemy-go/alchemy/local"
 	"github.com/alchemy-go/alchemy/local/internal/oacheck"
@@ -213,4 +215,10 @@ func unexplained(v string) string {
 		}
 	}
 	return method + " " + route + ": " + strings.Join(out, " | ")
+}
+
+func sharedString(s string) shared.UnionString { return shared.UnionString(s) }
+
+func workersDeleteParams(force bool) workers.ScriptDeleteParams {
+	return workers.ScriptDeleteParams{AccountID: cf.F(testAccount), Force: cf.F(force)}
 }

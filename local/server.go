@@ -4,6 +4,7 @@
 package local
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,6 +39,9 @@ type Options struct {
 	// Token, when set, is the only API token accepted. Otherwise any
 	// well-formed credential is.
 	Token string
+	// Accounts are further accounts, each reachable only with its own
+	// token; their data is invisible to the main account's token.
+	Accounts []Account
 	// Zones are created for the account if missing (routes and custom
 	// domains need a zone).
 	Zones []string
@@ -51,6 +55,13 @@ type Options struct {
 	Host WorkerHost
 	// Middleware wraps the API handler (tests validate traffic with it).
 	Middleware func(http.Handler) http.Handler
+}
+
+// Account is an additional account with its own token.
+type Account struct {
+	ID    string // 32 hex
+	Name  string
+	Token string
 }
 
 // Server is a running local Cloudflare.
@@ -112,9 +123,12 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("local cloudflare: listen %s: %w", addr, err)
 	}
-	cfg := api.Config{Store: st, DefaultAccount: s.account, AnyToken: opt.Token == ""}
+	cfg := api.Config{Store: st, DefaultAccount: s.account, AnyToken: opt.Token == "", Tokens: map[string]string{}}
 	if opt.Token != "" {
-		cfg.Tokens = map[string]string{opt.Token: s.account}
+		cfg.Tokens[opt.Token] = s.account
+	}
+	for _, a := range opt.Accounts {
+		cfg.Tokens[a.Token] = strings.ToLower(a.ID)
 	}
 	var apiHandler http.Handler = api.New(cfg)
 	if opt.Middleware != nil {
@@ -172,6 +186,20 @@ func (s *Server) seed(ctx context.Context, opt Options) error {
 		return err
 	}
 	s.subdomain = strings.ToLower(sub)
+	for _, a := range opt.Accounts {
+		aid := strings.ToLower(a.ID)
+		if !isHex32(aid) || a.Token == "" || a.Token == opt.Token || aid == id {
+			return fmt.Errorf("account %q: want a distinct 32-hex id and its own token", a.ID)
+		}
+		if _, err := s.st.EnsureAccount(ctx, aid, cmp.Or(a.Name, "Account "+aid[:8])); err != nil {
+			return err
+		}
+		if _, err := s.st.Subdomain(ctx, aid); err != nil {
+			if err := s.st.SetSubdomain(ctx, aid, "local-"+aid[:8]); err != nil {
+				return err
+			}
+		}
+	}
 	for _, z := range opt.Zones {
 		if _, err := s.st.EnsureZone(ctx, id, z); err != nil {
 			return err

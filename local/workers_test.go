@@ -82,14 +82,18 @@ func TestWorkersLifecycle(t *testing.T) {
 
 	// Binding references are checked.
 	_, err = e.uploadErr("api", uploadOpts{bindings: []workers.ScriptUpdateParamsMetadataBinding{
-		binding("KV", "kv_namespace", func(b *workers.ScriptUpdateParamsMetadataBinding) { b.NamespaceID = cf.F("0000000000000000000000000000beef") })}})
+		binding("KV", "kv_namespace", func(b *workers.ScriptUpdateParamsMetadataBinding) {
+			b.NamespaceID = cf.F("0000000000000000000000000000beef")
+		})}})
 	apiErr(t, err, http.StatusBadRequest, 10042)
 	for _, bad := range []struct {
 		b    workers.ScriptUpdateParamsMetadataBinding
 		code int
 	}{
 		{binding("B", "r2_bucket", func(b *workers.ScriptUpdateParamsMetadataBinding) { b.BucketName = cf.F("nope") }), 10085},
-		{binding("DB", "d1", func(b *workers.ScriptUpdateParamsMetadataBinding) { b.ID = cf.F("00000000-0000-0000-0000-000000000000") }), 10181},
+		{binding("DB", "d1", func(b *workers.ScriptUpdateParamsMetadataBinding) {
+			b.ID = cf.F("00000000-0000-0000-0000-000000000000")
+		}), 10181},
 		{binding("Q", "queue", func(b *workers.ScriptUpdateParamsMetadataBinding) { b.QueueName = cf.F("nope") }), 11000},
 		{binding("S", "service", func(b *workers.ScriptUpdateParamsMetadataBinding) { b.Service = cf.F("nope") }), 10143},
 		{binding("DO", "durable_object_namespace", func(b *workers.ScriptUpdateParamsMetadataBinding) { b.ClassName = cf.F("Counter") }), 10061},
