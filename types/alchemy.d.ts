@@ -1,0 +1,1374 @@
+// The modules the alchemy binary builds in: "alchemy", "alchemy/cloudflare", "alchemy/fs", "alchemy/random",
+// "alchemy/test/vitest" and "vitest".
+//
+// Layer "alchemy". Always in the program. It declares no globals; it refers to the Workers runtime types
+// (KVNamespace, R2Bucket, Fetcher, …) and the web classes by their global names, which the "workers" and
+// "web" layers or @cloudflare/workers-types and @types/node provide.
+//
+// Resource declarations follow one pattern, which tests read: for a resource X of kind "<provider>::X",
+// `export interface XProps` lists its props, `export interface X extends Resource<"<provider>::X">` lists its
+// output fields, and `export function X(id: string, props…): Promise<X>` creates it. Fields marked
+// @phantom exist only in types and are never set at run time.
+
+/* eslint-disable */
+
+declare module "alchemy" {
+  // -------------------------------------------------------------------------------------------------------
+  // Resource identity
+
+  /** Symbol.for("alchemy::ResourceKind"): the kind of a resource output, e.g. "cloudflare::Worker". */
+  export const ResourceKind: unique symbol;
+  /** Symbol.for("alchemy::ResourceID"): the id the resource was created with. */
+  export const ResourceID: unique symbol;
+  /** Symbol.for("alchemy::ResourceFQN"): the id prefixed with its scope chain, joined with "/". */
+  export const ResourceFQN: unique symbol;
+  /** Symbol.for("alchemy::ResourceScope"): the scope the resource belongs to. */
+  export const ResourceScope: unique symbol;
+  /** Symbol.for("alchemy::ResourceSeq"): the resource's position in its scope, in call order. */
+  export const ResourceSeq: unique symbol;
+
+  /** The identity every resource output carries. */
+  export interface Resource<Kind extends string = string> {
+    [ResourceKind]: Kind;
+    [ResourceID]: string;
+    [ResourceFQN]: string;
+    [ResourceScope]: Scope;
+    [ResourceSeq]: number;
+  }
+
+  export type Phase = "up" | "destroy" | "read";
+  export type DestroyStrategy = "sequential" | "parallel";
+
+  // -------------------------------------------------------------------------------------------------------
+  // Secrets and environment
+
+  /** A value encrypted with the scope's password whenever it is written to state. */
+  export class Secret<T = string> {
+    constructor(unencrypted: T, name?: string);
+    readonly type: "secret";
+    readonly unencrypted: T;
+    readonly name: string;
+    static wrap<T>(value: T | Secret<T>): Secret<T>;
+    static unwrap<T, U = T>(value: T | Secret<U>): T | U;
+    toString(): string;
+  }
+
+  export function isSecret<T = string>(value: unknown): value is Secret<T>;
+
+  /**
+   * Wraps a value as a Secret. Throws when the value is undefined, so `alchemy.secret(process.env.X)` fails
+   * clearly when X is not set.
+   */
+  export function secret<S = string>(unencrypted: S | undefined, name?: string): Secret<S>;
+  export namespace secret {
+    /** `alchemy.secret.env.NAME` or `alchemy.secret.env("NAME")`: an environment variable as a Secret. */
+    const env: SecretEnv;
+  }
+
+  export interface SecretEnv {
+    readonly [name: string]: Secret;
+    (name: string, value?: string, error?: string): Secret;
+  }
+
+  /** `alchemy.env.NAME` or `alchemy.env("NAME", fallback?, message?)`: a variable that must be set. */
+  export interface Env {
+    readonly [name: string]: string;
+    <T = string>(name: string, value?: T, error?: string): T;
+  }
+  export const env: Env;
+
+  // -------------------------------------------------------------------------------------------------------
+  // State
+
+  export type ResourceStatus = "creating" | "created" | "updating" | "updated" | "deleting" | "deleted";
+
+  /** One record of a state store, as .alchemy/<app>/<stage>/<id>.json holds it. */
+  export interface State<Kind extends string = string, Props = ResourceProps, Out = ResourceAttributes> {
+    status: ResourceStatus;
+    kind: Kind;
+    id: string;
+    fqn: string;
+    seq: number;
+    data: Record<string, unknown>;
+    props: Props;
+    oldProps?: Props;
+    output: Out;
+  }
+
+  /** Where a scope keeps its records. The default store writes files under .alchemy/. */
+  export interface StateStore {
+    init?(): Promise<void>;
+    deinit?(): Promise<void>;
+    list(): Promise<string[]>;
+    count(): Promise<number>;
+    get(key: string): Promise<State | undefined>;
+    getBatch(ids: string[]): Promise<Record<string, State>>;
+    all(): Promise<Record<string, State>>;
+    set(key: string, value: State): Promise<void>;
+    delete(key: string): Promise<void>;
+  }
+
+  export type StateStoreType = (scope: Scope) => StateStore;
+
+  // -------------------------------------------------------------------------------------------------------
+  // Scopes
+
+  export interface AlchemyOptions {
+    /** "up" (default) creates and updates, "read" only reads state, "destroy" deletes the stage. */
+    phase?: Phase;
+    /** Defaults to --stage, then ALCHEMY_STAGE, STAGE, USER, USERNAME, then "dev". */
+    stage?: string;
+    /** Encrypts secrets in state. Defaults to ALCHEMY_PASSWORD. */
+    password?: string;
+    quiet?: boolean;
+    /** Run update handlers even when props did not change. */
+    force?: boolean;
+    /** Take over existing resources of the same name instead of failing. */
+    adopt?: boolean;
+    /** Run everything on the local Cloudflare (as --dev). */
+    local?: boolean;
+    /** Alias of local. */
+    dev?: boolean;
+    watch?: boolean;
+    /** Accepted for compatibility; has no effect. */
+    tunnel?: boolean;
+    stateStore?: StateStoreType;
+    /** The project root; .alchemy/ lives there. */
+    rootDir?: string;
+    destroyStrategy?: DestroyStrategy;
+    /** When false, orphans are kept at finalize. */
+    destroyOrphans?: boolean;
+    /** Accepted for compatibility; this binary sends no telemetry. */
+    noTrack?: boolean;
+    profile?: string;
+  }
+
+  export interface RunOptions extends AlchemyOptions {
+    /** The scope to nest under instead of the current one. */
+    parent?: Scope;
+  }
+
+  export interface FinalizeOptions {
+    force?: boolean;
+    noop?: boolean;
+  }
+
+  /** A node of the scope tree: the app, its stage, and every alchemy.run() inside. */
+  export class Scope {
+    private constructor();
+    static readonly KIND: "alchemy::Scope";
+    /** The scope of the code running now. Throws outside of every scope. */
+    static readonly current: Scope;
+    /** The root (app) scope of the code running now. */
+    static readonly root: Scope;
+    /** The scope of the code running now, or undefined. */
+    static getScope(): Scope | undefined;
+
+    /** The app name for the root scope, else this scope's own name. */
+    readonly name: string;
+    readonly scopeName: string;
+    readonly appName: string;
+    readonly stage: string;
+    readonly phase: Phase;
+    readonly parent: Scope | undefined;
+    readonly root: Scope;
+    /** Names from the app down to this scope. */
+    readonly chain: string[];
+    readonly local: boolean;
+    readonly watch: boolean;
+    readonly quiet: boolean;
+    readonly force: boolean;
+    readonly adopt: boolean;
+    readonly password: string | undefined;
+    readonly rootDir: string;
+    readonly dotAlchemy: string;
+    readonly destroyStrategy: DestroyStrategy;
+
+    /** The chain and id joined with "/". */
+    fqn(id: string): string;
+    /** [app, ...nested scopes, id, stage] with characters outside [a-zA-Z0-9_-] replaced by "-". */
+    createPhysicalName(id: string, delimiter?: string, maxLength?: number): string;
+    has(id: string, kind?: string): Promise<boolean>;
+    get<T>(key: string): Promise<T | undefined>;
+    set<T>(key: string, value: T): Promise<void>;
+    delete(key: string): Promise<void>;
+    /** Runs fn with this scope as the current one. */
+    run<T>(fn: (scope: Scope) => Promise<T>): Promise<T>;
+    /** Deletes pending replacements, finalizes child scopes, then deletes orphans. Nothing in "read". */
+    finalize(options?: FinalizeOptions): Promise<void>;
+    onCleanup(fn: () => void | Promise<void>): void;
+    toString(): string;
+    [Symbol.asyncDispose](): Promise<void>;
+  }
+
+  export function isScope(value: unknown): value is Scope;
+
+  /** Runs fn in a nested scope [..., id], finalized when fn returns. */
+  export function run<T>(id: string, fn: (this: Scope, scope: Scope) => Promise<T>): Promise<T>;
+  export function run<T>(id: string, options: RunOptions, fn: (this: Scope, scope: Scope) => Promise<T>): Promise<T>;
+
+  export interface DestroyOptions {
+    quiet?: boolean;
+    strategy?: DestroyStrategy;
+  }
+
+  /** Deletes every resource of a scope (and the scope), or one resource. undefined and null do nothing. */
+  export function destroy(scope: Scope, options?: DestroyOptions): Promise<void>;
+  export function destroy(resource: Resource | undefined | null, options?: DestroyOptions): Promise<void>;
+
+  export interface Alchemy {
+    /** Creates the app scope [appName] and its stage scope, and returns the app scope. */
+    (appName: string, options?: AlchemyOptions): Promise<Scope>;
+    run: typeof run;
+    destroy: typeof destroy;
+    env: Env;
+    secret: typeof secret;
+  }
+
+  export const alchemy: Alchemy;
+  export type alchemy = Alchemy;
+  export default alchemy;
+
+  /** The stage used when none is given: ALCHEMY_STAGE, STAGE, USER, USERNAME, else "dev". */
+  export const DEFAULT_STAGE: string;
+
+  // -------------------------------------------------------------------------------------------------------
+  // Resources defined in the program
+
+  export type ResourceProps = { [key: string]: any };
+  export type ResourceAttributes = { [key: string]: any };
+
+  export interface ProviderOptions {
+    /** Run the update handler even when props did not change. */
+    alwaysUpdate: boolean;
+    destroyStrategy?: DestroyStrategy;
+  }
+
+  /** The output fields a handler returns: everything but the identity symbols the engine adds. */
+  export type OutputFields<Out> = Omit<Out, keyof Resource>;
+
+  /** `this` inside a Resource handler. */
+  export interface BaseContext<Out extends ResourceAttributes> {
+    readonly quiet: boolean;
+    readonly stage: string;
+    readonly id: string;
+    readonly fqn: string;
+    readonly scope: Scope;
+    readonly isReplacement: boolean;
+    /** Per-resource data, kept in the state record's `data`. */
+    get<T>(key: string): Promise<T | undefined>;
+    set<T>(key: string, value: T): Promise<void>;
+    delete<T>(key: string): Promise<T | undefined>;
+    /** Ends an update by creating a replacement; the old resource is deleted at finalize. */
+    replace(force?: boolean): never;
+    /** Ends a delete. */
+    destroy(retainChildren?: boolean): never;
+    onCleanup(fn: () => void | Promise<void>): void;
+    /** Builds the output to return. */
+    create(fields: OutputFields<Out>): Out;
+    (fields: OutputFields<Out>): Out;
+    (id: string, fields: OutputFields<Out>): Out;
+  }
+
+  export interface CreateContext<Out extends ResourceAttributes> extends BaseContext<Out> {
+    readonly phase: "create";
+    readonly output?: undefined;
+    readonly props?: undefined;
+  }
+
+  export interface UpdateContext<Out extends ResourceAttributes, Props = ResourceProps> extends BaseContext<Out> {
+    readonly phase: "update";
+    /** The output of the previous run. */
+    readonly output: Out;
+    /** The props of the previous run. */
+    readonly props: Props;
+  }
+
+  export interface DeleteContext<Out extends ResourceAttributes, Props = ResourceProps> extends BaseContext<Out> {
+    readonly phase: "delete";
+    readonly output: Out;
+    readonly props: Props;
+  }
+
+  export type Context<Out extends ResourceAttributes, Props = ResourceProps> =
+    | CreateContext<Out>
+    | UpdateContext<Out, Props>
+    | DeleteContext<Out, Props>;
+
+  export type ResourceHandler = (this: Context<any, any>, id: string, props: any) => Promise<ResourceAttributes>;
+
+  /** The function Resource() returns: calling it creates, updates or reads the resource. */
+  export type ResourceFunction<Kind extends string, F extends ResourceHandler> = F extends (
+    this: any,
+    id: string,
+    ...props: infer P
+  ) => Promise<infer Out>
+    ? (id: string, ...props: P) => Promise<Out & Resource<Kind>>
+    : never;
+
+  /**
+   * Defines a resource kind whose lifecycle runs in the program. Annotate the handler's `this` as
+   * `Context<Output>` (and optionally `Context<Output, Props>`) to type this.output and this(...).
+   */
+  export function Resource<const Kind extends string, F extends ResourceHandler>(kind: Kind, handler: F): ResourceFunction<Kind, F>;
+  export function Resource<const Kind extends string, F extends ResourceHandler>(
+    kind: Kind,
+    options: Partial<ProviderOptions>,
+    handler: F,
+  ): ResourceFunction<Kind, F>;
+
+  /** A type-only value: `rpc: type<MyEntrypoint>` passes a type where a value is expected. */
+  export function type<T>(): T;
+  export type type<T> = () => T;
+}
+
+// =========================================================================================================
+
+declare module "alchemy/cloudflare" {
+  import type { Resource, Secret, type } from "alchemy";
+
+  /** Credentials and account of the Cloudflare API; each defaults to the environment. */
+  export interface CloudflareApiOptions {
+    /** Defaults to CLOUDFLARE_BASE_URL, then Cloudflare's v4 API. */
+    baseUrl?: string;
+    profile?: string;
+    apiKey?: Secret;
+    apiToken?: Secret;
+    accountId?: string;
+    email?: string;
+  }
+
+  /** How a resource behaves under --dev. */
+  export interface DevOptions {
+    /** Use the real Cloudflare resource even in dev mode. */
+    remote?: boolean;
+    /** Set by the binary: true when the run is local. */
+    force?: boolean;
+  }
+
+  /** The compatibility date used when a Worker sets none. */
+  export const DEFAULT_COMPATIBILITY_DATE: string;
+
+  // -------------------------------------------------------------------------------------------------------
+  // KVNamespace
+
+  export interface KVPair {
+    key: string;
+    /** Strings are stored as they are, anything else as JSON. */
+    value: string | object;
+    expiration?: number;
+    expirationTtl?: number;
+    metadata?: any;
+  }
+
+  export interface KVNamespaceProps extends CloudflareApiOptions {
+    /** Defaults to the physical name [app, ...scopes, id, stage]. */
+    title?: string;
+    /** Written on create and on every update; keys removed from the list are not deleted. */
+    values?: KVPair[];
+    adopt?: boolean;
+    /** When false, the namespace is kept on delete. */
+    delete?: boolean;
+    dev?: DevOptions;
+  }
+
+  export interface KVNamespace extends Resource<"cloudflare::KVNamespace"> {
+    type: "kv_namespace";
+    namespaceId: string;
+    title: string;
+    values?: KVPair[];
+    dev: { id: string; remote: boolean };
+    /** Milliseconds since the epoch. */
+    createdAt: number;
+    /** Milliseconds since the epoch. */
+    modifiedAt: number;
+  }
+
+  export function KVNamespace(id: string, props?: KVNamespaceProps): Promise<KVNamespace>;
+  export function isKVNamespace(value: unknown): value is KVNamespace;
+
+  // -------------------------------------------------------------------------------------------------------
+  // R2Bucket
+
+  export type R2BucketJurisdiction = "default" | "eu" | "fedramp";
+
+  export interface R2BucketCustomDomainOptions {
+    domain: string;
+    enabled?: boolean;
+    zone?: string;
+    ciphers?: string[];
+    minTLS?: "1.0" | "1.1" | "1.2" | "1.3";
+    adopt?: boolean;
+    delete?: boolean;
+  }
+
+  export interface R2BucketCORSRule {
+    id?: string;
+    allowed: { methods: ("GET" | "PUT" | "POST" | "DELETE" | "HEAD")[]; origins: string[]; headers?: string[] };
+    exposeHeaders?: string[];
+    maxAgeSeconds?: number;
+  }
+
+  export type R2BucketRuleCondition = { maxAge: number; type: "Age" } | { date: string; type: "Date" };
+
+  export interface R2BucketLifecycleRule {
+    id?: string;
+    conditions?: { prefix: string };
+    enabled?: boolean;
+    abortMultipartUploadsTransition?: { condition: { maxAge: number; type: "Age" } };
+    deleteObjectsTransition?: { condition: R2BucketRuleCondition };
+    storageClassTransitions?: { condition: R2BucketRuleCondition; storageClass: "InfrequentAccess" }[];
+  }
+
+  export interface R2BucketLockRule {
+    id?: string;
+    condition: { maxAgeSeconds: number; type: "Age" } | { date: string; type: "Date" } | { type: "Indefinite" };
+    enabled?: boolean;
+    prefix?: string;
+  }
+
+  export interface R2BucketProps extends CloudflareApiOptions {
+    /** Defaults to the physical name. Changing it replaces the bucket. */
+    name?: string;
+    locationHint?: string;
+    storageClass?: "Standard" | "InfrequentAccess";
+    jurisdiction?: R2BucketJurisdiction;
+    /** @deprecated Use devDomain. */
+    allowPublicAccess?: boolean;
+    /** Serve the bucket on its r2.dev domain. */
+    devDomain?: boolean;
+    domains?: string | R2BucketCustomDomainOptions | (string | R2BucketCustomDomainOptions)[];
+    /** When false, the bucket is kept on delete. */
+    delete?: boolean;
+    /** Delete every object before deleting the bucket (a non-empty bucket cannot be deleted). */
+    empty?: boolean;
+    adopt?: boolean;
+    cors?: R2BucketCORSRule[];
+    lifecycle?: R2BucketLifecycleRule[];
+    lock?: R2BucketLockRule[];
+    dataCatalog?: boolean;
+    dev?: DevOptions;
+  }
+
+  /** The name the TypeScript library uses for R2BucketProps. */
+  export type BucketProps = R2BucketProps;
+
+  export interface R2ObjectMetadata {
+    key: string;
+    etag: string;
+    uploaded: Date;
+    size: number;
+    httpMetadata?: { contentType?: string; contentLanguage?: string; contentDisposition?: string; contentEncoding?: string; cacheControl?: string };
+  }
+
+  export interface R2ObjectContent extends R2ObjectMetadata {
+    arrayBuffer(): Promise<ArrayBuffer>;
+    bytes(): Promise<Uint8Array>;
+    text(): Promise<string>;
+    json<T = unknown>(): Promise<T>;
+    blob(): Promise<Blob>;
+  }
+
+  export interface PutR2ObjectResponse {
+    key: string;
+    etag: string;
+    uploaded: Date;
+    version: string;
+    size: number;
+  }
+
+  export type R2Objects = {
+    objects: Omit<R2ObjectMetadata, "httpMetadata">[];
+  } & ({ truncated: true; cursor: string } | { truncated: false; cursor?: never });
+
+  /** Object access from the program, through Cloudflare's API (or the local Cloudflare under --dev). */
+  export interface R2BucketObjectClient {
+    head(key: string): Promise<R2ObjectMetadata | null>;
+    get(key: string): Promise<R2ObjectContent | null>;
+    put(
+      key: string,
+      value: ReadableStream | ArrayBuffer | ArrayBufferView | string | null | Blob,
+      options?: { httpMetadata?: R2ObjectMetadata["httpMetadata"] },
+    ): Promise<PutR2ObjectResponse>;
+    delete(key: string): Promise<void>;
+    list(options?: { prefix?: string; cursor?: string; limit?: number; delimiter?: string; startAfter?: string }): Promise<R2Objects>;
+  }
+
+  export interface R2Bucket extends Resource<"cloudflare::R2Bucket">, R2BucketObjectClient {
+    type: "r2_bucket";
+    name: string;
+    location: string;
+    creationDate: Date;
+    jurisdiction: R2BucketJurisdiction;
+    /** The r2.dev domain when devDomain is on. */
+    devDomain: string | undefined;
+    domains: string[] | undefined;
+    accountId: string;
+    cors?: R2BucketCORSRule[];
+    lifecycle?: R2BucketLifecycleRule[];
+    lock?: R2BucketLockRule[];
+    dev: { id: string; remote: boolean; isDeployed?: boolean };
+    catalog?: { id: string; name: string; host: string };
+  }
+
+  export function R2Bucket(id: string, props?: R2BucketProps): Promise<R2Bucket>;
+  export function isBucket(value: unknown): value is R2Bucket;
+
+  // -------------------------------------------------------------------------------------------------------
+  // D1Database
+
+  export type D1DatabaseJurisdiction = "default" | "eu" | "fedramp";
+  export type PrimaryLocationHint = "wnam" | "enam" | "weur" | "eeur" | "apac" | "oc" | (string & {});
+
+  export interface D1DatabaseProps extends CloudflareApiOptions {
+    /** Defaults to the physical name. Changing it replaces the database. */
+    name?: string;
+    /** Fixed at creation. */
+    primaryLocationHint?: PrimaryLocationHint;
+    readReplication?: { mode: "auto" | "disabled" };
+    delete?: boolean;
+    adopt?: boolean;
+    /** Copy the data of another database on create. */
+    clone?: D1Database | { id: string } | { name: string };
+    /** SQL files run on create and on every update. */
+    importFiles?: string[];
+    /** Table recording applied migrations. Defaults to "d1_migrations". */
+    migrationsTable?: string;
+    /** Directory of *.sql migrations, applied in numeric order, each once. */
+    migrationsDir?: string;
+    dev?: DevOptions;
+    /** Fixed at creation. */
+    jurisdiction?: D1DatabaseJurisdiction;
+  }
+
+  export interface D1Database extends Resource<"cloudflare::D1Database"> {
+    type: "d1";
+    /** The database UUID. */
+    id: string;
+    name: string;
+    readReplication?: { mode: "auto" | "disabled" };
+    primaryLocationHint?: PrimaryLocationHint;
+    dev: { id: string; remote: boolean };
+    migrationsDir?: string;
+    migrationsTable: string;
+    jurisdiction: D1DatabaseJurisdiction;
+  }
+
+  export function D1Database(id: string, props?: D1DatabaseProps): Promise<D1Database>;
+  export function isD1Database(value: unknown): value is D1Database;
+
+  // -------------------------------------------------------------------------------------------------------
+  // Queue and QueueConsumer
+
+  export interface QueueSettings {
+    deliveryDelay?: number;
+    deliveryPaused?: boolean;
+    messageRetentionPeriod?: number;
+  }
+
+  export interface QueueProps extends CloudflareApiOptions {
+    /** Defaults to the physical name. */
+    name?: string;
+    settings?: QueueSettings;
+    /** Dead-letter queue used when this queue is given to a Worker as an event source. */
+    dlq?: string | Queue<any>;
+    delete?: boolean;
+    adopt?: boolean;
+    dev?: DevOptions;
+  }
+
+  export interface Queue<Body = unknown> extends Resource<"cloudflare::Queue"> {
+    type: "queue";
+    /** The queue id. */
+    id: string;
+    name: string;
+    settings?: QueueSettings;
+    dlq?: string | Queue<any>;
+    createdOn: string;
+    modifiedOn: string;
+    accountId: string;
+    dev: { id: string; remote: boolean };
+    /** @phantom The message body type. */
+    readonly Body: Body;
+    /** @phantom What a queue() handler of this queue receives: `batch: typeof queue.Batch`. */
+    readonly Batch: MessageBatch<Body>;
+  }
+
+  export function Queue<Body = unknown>(id: string, props?: QueueProps): Promise<Queue<Body>>;
+  export function isQueue(value: unknown): value is Queue<unknown>;
+
+  export interface QueueConsumerSettings {
+    batchSize?: number;
+    maxConcurrency?: number;
+    maxRetries?: number;
+    maxWaitTimeMs?: number;
+    retryDelay?: number;
+    deadLetterQueue?: string | Queue<any>;
+  }
+
+  export interface QueueConsumerProps extends CloudflareApiOptions {
+    queue: string | Queue<any>;
+    /** The consuming Worker's script name. */
+    scriptName: string;
+    settings?: QueueConsumerSettings;
+    delete?: boolean;
+    adopt?: boolean;
+    dev?: boolean;
+  }
+
+  export interface QueueConsumer extends Resource<"cloudflare::QueueConsumer"> {
+    /** The consumer id. */
+    id: string;
+    queueId: string;
+    queue: string | Queue<any>;
+    type: "worker";
+    scriptName: string;
+    /** As Cloudflare reports them; deadLetterQueue is the queue's name. */
+    settings?: QueueConsumerSettings;
+    createdOn?: string;
+    accountId: string;
+  }
+
+  export function QueueConsumer(id: string, props: QueueConsumerProps): Promise<QueueConsumer>;
+
+  /** A Worker event source: a queue, or a queue with consumer settings. */
+  export interface QueueEventSource {
+    readonly queue: Queue<any>;
+    readonly settings?: QueueConsumerSettings;
+  }
+  export type EventSource = Queue<any> | QueueEventSource;
+
+  // -------------------------------------------------------------------------------------------------------
+  // Binding descriptors (not deployed resources)
+
+  export interface DurableObjectNamespaceProps {
+    /** The exported class in the Worker's script. */
+    className: string;
+    /** Another Worker's script, for a cross-script binding. */
+    scriptName?: string;
+    environment?: string;
+    /** SQLite-backed storage (needed for ctx.storage.sql). */
+    sqlite?: boolean;
+    namespaceId?: string;
+  }
+
+  /**
+   * A Durable Object binding. The id is stable across class renames and keys the class migration; T is
+   * the Durable Object class, so `env.X` is a DurableObjectNamespace<T> with T's RPC methods.
+   */
+  export interface DurableObjectNamespace<T = any> {
+    type: "durable_object_namespace";
+    id: string;
+    className: string;
+    scriptName?: string;
+    environment?: string;
+    sqlite?: boolean;
+    namespaceId?: string;
+    /** @phantom */
+    readonly __service__?: T;
+  }
+
+  export function DurableObjectNamespace<T = any>(id: string, props: DurableObjectNamespaceProps): DurableObjectNamespace<T>;
+  export function isDurableObjectNamespace(value: unknown): value is DurableObjectNamespace<unknown>;
+
+  export interface WorkflowProps {
+    /** Defaults to className, then the id. */
+    workflowName?: string;
+    /** Defaults to workflowName. */
+    className?: string;
+    /** Another Worker's script, for a cross-script binding. */
+    scriptName?: string;
+    limits?: { steps?: number };
+    dev?: { remote?: boolean };
+  }
+
+  /** A Workflow binding; the Worker that binds it (or scriptName) runs the class. */
+  export interface Workflow<PARAMS = unknown> {
+    type: "workflow";
+    id: string;
+    workflowName: string;
+    className: string;
+    scriptName?: string;
+    limits?: { steps?: number };
+    /** @phantom */
+    readonly _PARAMS?: PARAMS;
+  }
+
+  export function Workflow<PARAMS = unknown>(id: string, props?: WorkflowProps): Workflow<PARAMS>;
+  export function isWorkflow(value: unknown): value is Workflow<unknown>;
+
+  /** A json binding with the value as given: `Json(v)` makes `env.X` exactly typeof v. */
+  export interface Json<T = any> {
+    type: "json";
+    json: T;
+  }
+  export function Json<const T>(value: T): Json<T>;
+
+  /** A service binding to the Worker being defined (or one of its entrypoints). */
+  export interface Self<RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded> {
+    type: "cloudflare::Worker::Self";
+    __entrypoint__?: string;
+    /** @phantom */
+    readonly __rpc__?: RPC;
+  }
+  export const Self: Self;
+
+  export interface WorkerRefProps {
+    /** The Worker's script name. */
+    service: string;
+    environment?: string;
+    namespace?: string;
+  }
+
+  /** A service binding to a Worker not managed by this program. */
+  export interface WorkerRef<RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded> {
+    type: "service";
+    service: string;
+    environment?: string;
+    namespace?: string;
+    /** @phantom */
+    readonly __rpc__?: RPC;
+  }
+  export function WorkerRef<RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded>(props: WorkerRefProps): WorkerRef<RPC>;
+
+  /** The version_metadata binding. */
+  export interface VersionMetadata {
+    type: "version_metadata";
+  }
+  export function VersionMetadata(): VersionMetadata;
+
+  /** Static assets served with the Worker; bind it (usually as ASSETS) to fetch them from code. */
+  export interface Assets {
+    type: "assets";
+    /** Directory of the files, relative to the program. */
+    path: string;
+  }
+  export function Assets(props: { path: string }): Promise<Assets>;
+
+  // -------------------------------------------------------------------------------------------------------
+  // Bindings
+
+  export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+  /**
+   * A value a Worker can bind. Resources and descriptors bind as themselves; a string binds as
+   * plain_text, a Secret as secret_text, and a number, boolean, null, array or plain object as json.
+   */
+  export type Binding =
+    | KVNamespace
+    | { type: "kv_namespace"; id: string }
+    | R2Bucket
+    | D1Database
+    | Queue<any>
+    | DurableObjectNamespace<any>
+    | Workflow<any>
+    | Worker<any, any>
+    | WorkerRef<any>
+    | Self<any>
+    | Assets
+    | VersionMetadata
+    | Json<any>
+    | Worker.DevUrl
+    | Worker.DevDomain
+    | Secret<string>
+    | JsonValue;
+
+  export type Bindings = { [bindingName: string]: Binding };
+
+  /** A json value with literal types widened: `true` reads as boolean, "x" as string. */
+  export type Widen<T> = T extends string
+    ? string
+    : T extends number
+      ? number
+      : T extends boolean
+        ? boolean
+        : T extends readonly (infer E)[]
+          ? Widen<E>[]
+          : T extends object
+            ? { -readonly [K in keyof T]: Widen<T[K]> }
+            : T;
+
+  type BoundDurableObject<T> = 0 extends 1 & T
+    ? globalThis.DurableObjectNamespace<any>
+    : [T] extends [undefined]
+      ? globalThis.DurableObjectNamespace<undefined>
+      : T extends Rpc.DurableObjectBranded
+        ? globalThis.DurableObjectNamespace<T>
+        : globalThis.DurableObjectNamespace<T & Rpc.DurableObjectBranded>;
+
+  type BoundService<RPC> = 0 extends 1 & RPC
+    ? Fetcher
+    : [Rpc.WorkerEntrypointBranded] extends [RPC]
+      ? Fetcher
+      : RPC extends Rpc.WorkerEntrypointBranded
+        ? Service<RPC>
+        : Fetcher;
+
+  /** The runtime type of a binding inside the Worker. */
+  export type Bound<T> = T extends { type: "kv_namespace" }
+    ? globalThis.KVNamespace
+    : T extends { type: "r2_bucket" }
+      ? globalThis.R2Bucket
+      : T extends { type: "d1" }
+        ? globalThis.D1Database
+        : T extends DurableObjectNamespace<infer O>
+          ? BoundDurableObject<O>
+          : T extends Queue<infer Body>
+            ? globalThis.Queue<Body>
+            : T extends Workflow<infer P>
+              ? globalThis.Workflow<P>
+              : T extends Worker<any, infer RPC> | WorkerRef<infer RPC> | Self<infer RPC>
+                ? BoundService<RPC>
+                : T extends Assets
+                  ? Fetcher
+                  : T extends VersionMetadata
+                    ? WorkerVersionMetadata
+                    : T extends Worker.DevUrl | Worker.DevDomain
+                      ? string
+                      : T extends Json<infer V>
+                        ? V
+                        : T extends Secret<any>
+                          ? string
+                          : Widen<T>;
+
+  /** The `env` a Worker with bindings B receives. */
+  export type WorkerEnv<B> = B extends object ? { [K in keyof B]: Bound<B[K]> } : {};
+
+  // -------------------------------------------------------------------------------------------------------
+  // Worker
+
+  export interface AssetsConfig {
+    _headers?: string;
+    _redirects?: string;
+    html_handling?: "auto-trailing-slash" | "force-trailing-slash" | "drop-trailing-slash" | "none";
+    not_found_handling?: "none" | "404-page" | "single-page-application";
+    run_worker_first?: boolean | string[];
+  }
+
+  export interface WorkerObservability {
+    enabled?: boolean;
+    headSamplingRate?: number;
+    logs?: { enabled?: boolean; headSamplingRate?: number; invocationLogs?: boolean; persist?: boolean; destinations?: string[] };
+    traces?: { enabled?: boolean; headSamplingRate?: number; persist?: boolean; destinations?: string[] };
+  }
+
+  export type WorkerPlacement = { mode: "smart" } | { region: string } | { host: string } | { hostname: string };
+
+  export interface WorkerCacheOptions {
+    enabled?: boolean;
+    crossVersionCache?: boolean;
+  }
+
+  export interface WorkerLimits {
+    cpu_ms?: number;
+    subrequests?: number;
+  }
+
+  export interface WorkerRouteOptions {
+    pattern: string;
+    zoneId?: string;
+    adopt?: boolean;
+  }
+
+  export interface WorkerDomainOptions {
+    domainName: string;
+    zoneId?: string;
+    adopt?: boolean;
+    overrideExistingOrigin?: boolean;
+  }
+
+  /** esbuild options for bundling the entrypoint. */
+  export interface WorkerBundleOptions {
+    outdir?: string;
+    outfile?: string;
+    format?: "iife" | "cjs" | "esm";
+    target?: string | string[];
+    platform?: "browser" | "node" | "neutral";
+    minify?: boolean;
+    sourcemap?: boolean | "inline" | "external" | "linked" | "both";
+    external?: string[];
+    define?: Record<string, string>;
+    alias?: Record<string, string>;
+    conditions?: string[];
+    mainFields?: string[];
+    loader?: Record<string, "js" | "jsx" | "ts" | "tsx" | "json" | "text" | "base64" | "binary" | "dataurl" | "file" | "copy" | "empty">;
+    keepNames?: boolean;
+    treeShaking?: boolean;
+    banner?: Record<string, string>;
+    footer?: Record<string, string>;
+    inject?: string[];
+    drop?: ("console" | "debugger")[];
+    pure?: string[];
+    legalComments?: "none" | "inline" | "eof" | "linked" | "external";
+    jsx?: "transform" | "preserve" | "automatic";
+    jsxFactory?: string;
+    jsxFragment?: string;
+    jsxImportSource?: string;
+    tsconfig?: string;
+  }
+
+  export interface WorkerDevOptionsLocal {
+    /** Pin the localhost port (else the first free one from 1337). */
+    port?: number;
+    /** Deploy this Worker to Cloudflare even under --dev. */
+    remote?: boolean;
+    tunnel?: boolean;
+    url?: undefined;
+  }
+
+  export interface WorkerDevOptionsUrl {
+    /** Use this URL as the Worker's url under --dev. */
+    url: string;
+    port?: undefined;
+    remote?: undefined;
+    tunnel?: undefined;
+  }
+
+  export interface WorkerBaseProps<B extends Bindings | undefined = Bindings, RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded>
+    extends CloudflareApiOptions {
+    /** The script name. Defaults to the physical name, lower-cased. */
+    name?: string;
+    /** Each binding becomes `env.<name>` in the Worker. */
+    bindings?: B;
+    /** @deprecated Plain-text variables; use bindings. */
+    env?: Record<string, string>;
+    /** Enable the workers.dev URL (default true). */
+    url?: boolean;
+    previewSubdomains?: boolean;
+    observability?: WorkerObservability;
+    logpush?: boolean;
+    /** When false, the script is kept on delete. */
+    delete?: boolean;
+    adopt?: boolean;
+    compatibilityDate?: string;
+    compatibilityFlags?: string[];
+    /** "node" adds the nodejs_compat flags. */
+    compatibility?: "node";
+    assets?: AssetsConfig;
+    cache?: boolean | WorkerCacheOptions;
+    /** Cron triggers; [] clears them, leaving it out keeps the current ones. */
+    crons?: string[];
+    /** Queues this Worker consumes. */
+    eventSources?: EventSource[];
+    routes?: (string | WorkerRouteOptions)[];
+    domains?: (string | WorkerDomainOptions)[];
+    /** The entrypoint's RPC type, to type service bindings to this Worker: `rpc: type<MyEntrypoint>`. */
+    rpc?: (new (...args: any[]) => RPC) | type<RPC>;
+    /** A dispatch namespace to upload the script into. */
+    namespace?: string;
+    /** Upload a version with this tag instead of deploying. */
+    version?: string;
+    dev?: WorkerDevOptionsLocal | WorkerDevOptionsUrl;
+    placement?: WorkerPlacement;
+    limits?: WorkerLimits;
+    tailConsumers?: (Worker<any, any> | { service: string })[];
+    bundle?: WorkerBundleOptions;
+    /** Directory the entrypoint and bundle options are resolved from. */
+    cwd?: string;
+    /** @deprecated Use cwd. */
+    projectRoot?: string;
+    /** Module format of the upload (default "esm"). */
+    format?: "esm" | "cjs";
+  }
+
+  export interface InlineWorkerProps<B extends Bindings | undefined = Bindings, RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded>
+    extends WorkerBaseProps<B, RPC> {
+    /** The module source, uploaded as it is. */
+    script: string;
+    entrypoint?: undefined;
+    noBundle?: false;
+  }
+
+  export interface EntrypointWorkerProps<B extends Bindings | undefined = Bindings, RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded>
+    extends WorkerBaseProps<B, RPC> {
+    /** The Worker's main module, bundled with esbuild. */
+    entrypoint: string;
+    script?: undefined;
+    /** Upload the files next to the entrypoint as they are instead of bundling. */
+    noBundle?: boolean;
+    sourceMap?: boolean;
+    /** Globs of the files uploaded with noBundle. */
+    rules?: { globs: string[] }[];
+  }
+
+  export type WorkerProps<B extends Bindings | undefined = Bindings, RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded> =
+    | InlineWorkerProps<B, RPC>
+    | EntrypointWorkerProps<B, RPC>;
+
+  /** A deployed Worker. Every prop given is echoed in the output. */
+  export interface Worker<B extends Bindings | undefined = Bindings | undefined, RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded>
+    extends Resource<"cloudflare::Worker"> {
+    type: "service";
+    /** The resource id (not a Cloudflare id). */
+    id: string;
+    /** The script name. */
+    name: string;
+    entrypoint?: string;
+    cwd: string;
+    format: "esm" | "cjs";
+    compatibilityDate: string;
+    compatibilityFlags: string[];
+    bindings: B;
+    env?: Record<string, string>;
+    observability?: WorkerObservability;
+    createdAt: Date;
+    updatedAt: Date;
+    eventSources?: EventSource[];
+    /** The workers.dev URL, or http://localhost:<port> under --dev; absent with url: false. */
+    url?: string;
+    assets?: AssetsConfig;
+    crons?: string[];
+    tailConsumers?: (Worker<any, any> | { service: string })[];
+    routes?: Route[];
+    domains?: CustomDomain[];
+    namespace?: string;
+    version?: string;
+    placement?: WorkerPlacement;
+    limits?: WorkerLimits;
+    dev?: { hasRemote: boolean };
+    previewSubdomains?: boolean;
+    logpush?: boolean;
+    delete?: boolean;
+    adopt?: boolean;
+    compatibility?: "node";
+    cache?: boolean | WorkerCacheOptions;
+    bundle?: WorkerBundleOptions;
+    noBundle?: boolean;
+    sourceMap?: boolean;
+    rules?: { globs: string[] }[];
+    projectRoot?: string;
+    /** @phantom The Worker's env: `typeof worker.Env`. */
+    readonly Env: WorkerEnv<B>;
+    /** @phantom */
+    readonly __rpc__?: RPC;
+  }
+
+  export function Worker<B extends Bindings = {}, RPC extends Rpc.WorkerEntrypointBranded = Rpc.WorkerEntrypointBranded>(
+    id: string,
+    props: WorkerProps<B, RPC>,
+  ): Promise<Worker<B, RPC>>;
+
+  export namespace Worker {
+    /** Binds the Worker's workers.dev hostname as a string. */
+    const DevDomain: { readonly type: "cloudflare::Worker::DevDomain" };
+    type DevDomain = typeof DevDomain;
+    /** Binds the Worker's workers.dev URL as a string. */
+    const DevUrl: { readonly type: "cloudflare::Worker::DevUrl" };
+    type DevUrl = typeof DevUrl;
+  }
+
+  export function isWorker(value: unknown): value is Worker<any, any>;
+
+  // -------------------------------------------------------------------------------------------------------
+  // Route, CustomDomain, WorkerSubdomain
+
+  export interface RouteProps extends CloudflareApiOptions {
+    /** e.g. "api.example.com/*" */
+    pattern: string;
+    script: Worker<any, any> | string;
+    /** Inferred from the pattern's hostname when absent. */
+    zoneId?: string;
+    adopt?: boolean;
+    delete?: boolean;
+    dev?: boolean;
+  }
+
+  export interface Route extends Resource<"cloudflare::Route"> {
+    /** The route id. */
+    id: string;
+    pattern: string;
+    /** The script name. */
+    script: string;
+    zoneId: string;
+  }
+
+  export function Route(id: string, props: RouteProps): Promise<Route>;
+
+  export interface CustomDomainProps extends CloudflareApiOptions {
+    /** The hostname. */
+    name: string;
+    /** Inferred from the hostname when absent. */
+    zoneId?: string;
+    workerName: string;
+    /** Defaults to "production". */
+    environment?: string;
+    adopt?: boolean;
+    overrideExistingOrigin?: boolean;
+    delete?: boolean;
+    dev?: boolean;
+  }
+
+  export interface CustomDomain extends Resource<"cloudflare::CustomDomain"> {
+    /** The domain id. */
+    id: string;
+    name: string;
+    zoneId: string;
+    workerName: string;
+    environment: string;
+    adopt?: boolean;
+    overrideExistingOrigin?: boolean;
+    delete?: boolean;
+    dev?: boolean;
+    /** Milliseconds since the epoch. */
+    createdAt: number;
+    /** Milliseconds since the epoch. */
+    updatedAt: number;
+  }
+
+  export function CustomDomain(id: string, props: CustomDomainProps): Promise<CustomDomain>;
+
+  export interface WorkerSubdomainProps extends CloudflareApiOptions {
+    scriptName: string;
+    previewVersionId?: string;
+    previewsEnabled?: boolean;
+    retain?: boolean;
+    dev?: boolean;
+  }
+
+  /** Kept for compatibility: a Worker manages its workers.dev subdomain itself (see its url prop). */
+  export interface WorkerSubdomain extends Resource<"cloudflare::WorkerSubdomain"> {}
+
+  export function WorkerSubdomain(id: string, props: WorkerSubdomainProps): Promise<WorkerSubdomain>;
+
+  /** Props and output of every resource kind of this module, by kind. */
+  export interface ResourceTypes {
+    "cloudflare::Worker": { props: WorkerProps<Bindings, Rpc.WorkerEntrypointBranded>; output: Worker };
+    "cloudflare::KVNamespace": { props: KVNamespaceProps; output: KVNamespace };
+    "cloudflare::R2Bucket": { props: R2BucketProps; output: R2Bucket };
+    "cloudflare::D1Database": { props: D1DatabaseProps; output: D1Database };
+    "cloudflare::Queue": { props: QueueProps; output: Queue };
+    "cloudflare::QueueConsumer": { props: QueueConsumerProps; output: QueueConsumer };
+    "cloudflare::Route": { props: RouteProps; output: Route };
+    "cloudflare::CustomDomain": { props: CustomDomainProps; output: CustomDomain };
+    "cloudflare::WorkerSubdomain": { props: WorkerSubdomainProps; output: WorkerSubdomain };
+  }
+}
+
+// =========================================================================================================
+
+declare module "alchemy/fs" {
+  import type { Resource } from "alchemy";
+
+  export interface FileProps {
+    path: string;
+    content: string;
+  }
+
+  export interface File extends Resource<"fs::File"> {
+    path: string;
+    content: string;
+  }
+
+  /** Writes a file (creating its directory); deleting the resource deletes the file. */
+  export function File(id: string, props: FileProps): Promise<File>;
+
+  export interface FolderProps {
+    /** Defaults to the id. */
+    path?: string;
+    /** When false, the folder is kept on delete. */
+    delete?: boolean;
+    /** Delete the folder's contents with it. */
+    clean?: boolean;
+    recursive?: boolean;
+  }
+
+  export interface Folder extends Resource<"fs::Folder"> {
+    path: string;
+  }
+
+  export function Folder(id: string, props?: FolderProps): Promise<Folder>;
+
+  export interface CopyFileProps {
+    src: string;
+    dest: string;
+    /** Defaults to true. */
+    overwrite?: boolean;
+  }
+
+  export interface CopyFile extends Resource<"fs::CopyFile"> {
+    src: string;
+    dest: string;
+    overwrite: boolean;
+    copied: boolean;
+    /** Milliseconds since the epoch. */
+    createdAt: number;
+  }
+
+  export function CopyFile(id: string, props: CopyFileProps): Promise<CopyFile>;
+
+  export interface ResourceTypes {
+    "fs::File": { props: FileProps; output: File };
+    "fs::Folder": { props: FolderProps; output: Folder };
+    "fs::CopyFile": { props: CopyFileProps; output: CopyFile };
+  }
+}
+
+// =========================================================================================================
+
+declare module "alchemy/random" {
+  import type { Resource, Secret } from "alchemy";
+
+  export interface RandomStringProps {
+    /** Bytes of randomness (default 32). */
+    length?: number;
+    encoding?: "hex" | "base64";
+  }
+
+  export interface RandomString extends Resource<"random::String"> {
+    value: Secret;
+    length: number;
+    encoding: "hex" | "base64";
+  }
+
+  /** A random secret, generated once and kept in state. */
+  export function RandomString(id: string, props?: RandomStringProps): Promise<RandomString>;
+
+  export interface ResourceTypes {
+    "random::String": { props: RandomStringProps; output: RandomString };
+  }
+}
+
+// =========================================================================================================
+
+declare module "alchemy/test/vitest" {
+  import type { DestroyStrategy, Scope, StateStoreType } from "alchemy";
+
+  export interface TestOptions {
+    /** Defaults to true. */
+    quiet?: boolean;
+    force?: boolean;
+    /** Defaults to "test-password". */
+    password?: string;
+    stateStore?: StateStoreType;
+    /** Prefix of the file's root scope name. */
+    prefix?: string;
+    destroyStrategy?: DestroyStrategy;
+    local?: boolean;
+  }
+
+  export type ScopedTestFunction = (scope: Scope) => Promise<unknown>;
+
+  export interface ScopedTestRegistrar {
+    (name: string, fn: ScopedTestFunction, timeout?: number): void;
+    (name: string, options: TestOptions, fn: ScopedTestFunction, timeout?: number): void;
+  }
+
+  /**
+   * What alchemy.test(import.meta) returns: each test body runs in its own scope
+   * "<file>/<describe>/<name>", finalized when the body returns. Call destroy(scope) to delete what it made.
+   */
+  export interface AlchemyTest extends ScopedTestRegistrar {
+    skip: ScopedTestRegistrar;
+    skipIf(condition: unknown): AlchemyTest;
+    beforeAll(fn: (scope: Scope) => Promise<void>, timeout?: number): void;
+    afterAll(fn: (scope: Scope) => Promise<void>, timeout?: number): void;
+  }
+
+  export function test(meta: ImportMeta, defaultOptions?: TestOptions): AlchemyTest;
+}
+
+declare module "alchemy" {
+  export interface Alchemy {
+    /** Available after `import "alchemy/test/vitest"`. */
+    test(
+      meta: ImportMeta,
+      defaultOptions?: import("alchemy/test/vitest").TestOptions,
+    ): import("alchemy/test/vitest").AlchemyTest;
+  }
+}
+
+// =========================================================================================================
+
+declare module "vitest" {
+  export type Awaitable<T> = T | PromiseLike<T>;
+  export type TestFunction = () => Awaitable<unknown>;
+
+  export interface TestOptions {
+    timeout?: number;
+    retry?: number;
+  }
+
+  type EachArguments<T> = T extends readonly unknown[] ? T : [T];
+
+  export interface TestAPI {
+    (name: string, fn?: TestFunction, timeout?: number): void;
+    (name: string, options: TestOptions, fn?: TestFunction): void;
+    readonly skip: TestAPI;
+    readonly only: TestAPI;
+    todo(name: string): void;
+    skipIf(condition: unknown): TestAPI;
+    runIf(condition: unknown): TestAPI;
+    /** One test per case; an array case is spread into the arguments. The name may use printf %s/%d/%i/%j/%o. */
+    each<const T>(cases: readonly T[]): (name: string, fn: (...args: EachArguments<T>) => Awaitable<unknown>, timeout?: number) => void;
+  }
+
+  export interface SuiteAPI {
+    (name: string, fn: () => Awaitable<void>): void;
+    readonly skip: SuiteAPI;
+    readonly only: SuiteAPI;
+    todo(name: string): void;
+    skipIf(condition: unknown): SuiteAPI;
+    runIf(condition: unknown): SuiteAPI;
+    each<const T>(cases: readonly T[]): (name: string, fn: (...args: EachArguments<T>) => Awaitable<void>) => void;
+  }
+
+  export const test: TestAPI;
+  export const it: TestAPI;
+  export const describe: SuiteAPI;
+
+  export function beforeAll(fn: () => Awaitable<unknown>, timeout?: number): void;
+  export function afterAll(fn: () => Awaitable<unknown>, timeout?: number): void;
+  export function beforeEach(fn: () => Awaitable<unknown>, timeout?: number): void;
+  export function afterEach(fn: () => Awaitable<unknown>, timeout?: number): void;
+
+  /** The matchers; R is void for a value and Promise<void> after resolves/rejects. */
+  export interface Matchers<R> {
+    /** Object.is equality. */
+    toBe(expected: unknown): R;
+    /** Recursive equality, ignoring undefined properties. */
+    toEqual(expected: unknown): R;
+    /** Recursive equality that also compares undefined properties, array sparseness and classes. */
+    toStrictEqual(expected: unknown): R;
+    /** The value has (at least) the expected properties, recursively. */
+    toMatchObject(expected: object | object[]): R;
+    /** A string contains the substring, or an array or iterable contains the item (===). */
+    toContain(item: unknown): R;
+    toContainEqual(item: unknown): R;
+    toMatch(expected: string | RegExp): R;
+    /** The function throws; optionally an error whose message contains/matches expected, or of that class. */
+    toThrow(expected?: string | RegExp | Error | (new (...args: any[]) => Error)): R;
+    toThrowError(expected?: string | RegExp | Error | (new (...args: any[]) => Error)): R;
+    toBeTruthy(): R;
+    toBeFalsy(): R;
+    toBeDefined(): R;
+    toBeUndefined(): R;
+    toBeNull(): R;
+    toBeNaN(): R;
+    toHaveLength(length: number): R;
+    toHaveProperty(path: string | readonly (string | number)[], value?: unknown): R;
+    toBeGreaterThan(expected: number | bigint): R;
+    toBeGreaterThanOrEqual(expected: number | bigint): R;
+    toBeLessThan(expected: number | bigint): R;
+    toBeLessThanOrEqual(expected: number | bigint): R;
+    toBeCloseTo(expected: number, digits?: number): R;
+    toBeInstanceOf(expected: abstract new (...args: any[]) => unknown): R;
+  }
+
+  export interface Assertion<T = unknown> extends Matchers<void> {
+    readonly not: Assertion<T>;
+    /** Awaits the value and applies the matcher to what it resolves to. */
+    readonly resolves: PromiseAssertion<Awaited<T>>;
+    /** Awaits the value and applies the matcher to the reason it rejects with. */
+    readonly rejects: PromiseAssertion<unknown>;
+  }
+
+  export interface PromiseAssertion<T = unknown> extends Matchers<Promise<void>> {
+    readonly not: PromiseAssertion<T>;
+  }
+
+  export interface ExpectStatic {
+    <T>(actual: T, message?: string): Assertion<T>;
+  }
+
+  export const expect: ExpectStatic;
+}
