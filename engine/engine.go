@@ -59,7 +59,8 @@ func (s DestroyStrategy) recorded() string {
 }
 
 // DefaultDeleteConcurrency bounds the provider deletions that run at once.
-const DefaultDeleteConcurrency = 16
+// At 32, a thousand deletions of 20 ms each take about 0.65 s.
+const DefaultDeleteConcurrency = 32
 
 // Config configures an Engine.
 type Config struct {

@@ -567,6 +567,13 @@ func parsePending(data *value.Object) []pendingDeletion {
 
 // addPending records a replaced resource for deletion at finalize.
 func (s *Scope) addPending(ctx context.Context, p pendingDeletion) error {
+	// The library reads the list and then writes it, two lookups of the data
+	// record; on the stage they consume seqs while the record does not exist
+	// yet, which shows in the seqs of later resources. Doing the same keeps
+	// state identical.
+	if err := s.updateData(ctx, func(*value.Object) bool { return false }); err != nil {
+		return err
+	}
 	return s.updateData(ctx, func(data *value.Object) bool {
 		raw, _ := data.Get(keyPendingDeletions)
 		arr, _ := raw.(value.Array)

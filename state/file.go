@@ -83,7 +83,7 @@ func (s *FileStore) Get(ctx context.Context, p Path, id string) (*Record, error)
 	if err != nil {
 		return nil, fmt.Errorf("state %s: %w", p.Child(id), err)
 	}
-	data, err := os.ReadFile(file)
+	data, err := readFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

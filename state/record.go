@@ -75,7 +75,7 @@ type Record struct {
 	// Output is the resource output with its identity symbols.
 	Output *value.Object
 	// DependsOn lists the FQNs of resources this one's props referenced.
-	// Written after the TypeScript fields, only when non-empty.
+	// Written last, after the TypeScript fields, only when non-empty.
 	DependsOn []string
 	// Extra holds fields this version does not know, kept in place.
 	Extra *value.Object
@@ -167,7 +167,9 @@ func (r *Record) toObject() *value.Object {
 		}
 	}
 	for _, f := range r.order {
-		put(f)
+		if f != FieldDependsOn {
+			put(f)
+		}
 	}
 	for _, f := range LayoutFinal {
 		put(f)

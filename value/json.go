@@ -406,6 +406,9 @@ func (d *decoder) number() (Value, error) {
 			return nil, d.errorf("invalid number")
 		}
 	}
+	if n, ok := smallInt(d.data[start:d.pos]); ok {
+		return Number(n), nil
+	}
 	f, err := strconv.ParseFloat(string(d.data[start:d.pos]), 64)
 	if err != nil {
 		var numErr *strconv.NumError
@@ -415,6 +418,29 @@ func (d *decoder) number() (Value, error) {
 		return nil, d.errorf("invalid number")
 	}
 	return Number(f), nil
+}
+
+// smallInt parses the common case of a short integer without allocating.
+// "-0" is left to ParseFloat, which keeps its sign.
+func smallInt(b []byte) (float64, bool) {
+	neg := false
+	if len(b) > 0 && b[0] == '-' {
+		neg, b = true, b[1:]
+	}
+	if len(b) == 0 || len(b) > 15 || (neg && len(b) == 1 && b[0] == '0') {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return float64(n), true
 }
 
 func (d *decoder) str() (string, error) {
