@@ -26,3 +26,6 @@ func tryLockFile(f *os.File) (bool, error) {
 func unlockFile(f *os.File) error {
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 }
+
+// removeLockFile says whether releasing a lock removes its file.
+const removeLockFile = true

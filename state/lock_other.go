@@ -9,3 +9,6 @@ import "os"
 func tryLockFile(f *os.File) (bool, error) { return true, nil }
 
 func unlockFile(f *os.File) error { return nil }
+
+// removeLockFile says whether releasing a lock removes its file.
+const removeLockFile = true

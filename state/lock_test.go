@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -122,10 +124,46 @@ func TestLockContentionAcrossProcesses(t *testing.T) {
 	if err != nil || l.TookOver != nil {
 		t.Fatalf("relock: %+v, %v", l, err)
 	}
-	l.Unlock()
 	if info, err := os.Stat(store.LockFile("app", "dev")); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("lock file: %v", err)
 	}
+	l.Unlock()
+	if _, err := os.Stat(store.LockFile("app", "dev")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("lock file left after unlock: %v", err)
+	}
+}
+
+// TestLockExcludes takes and releases the lock from many goroutines (each
+// with its own file, as separate runs have) and checks that no two ever hold
+// it at once, even though each release removes the file.
+func TestLockExcludes(t *testing.T) {
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
+		t.Skip("process locking tested on Unix")
+	}
+	ctx := context.Background()
+	store := NewFileStore(t.TempDir(), NewCodec(""))
+	var holders atomic.Int32
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 25 {
+				l, err := store.Lock(ctx, "app", "dev", time.Minute)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if n := holders.Add(1); n != 1 {
+					t.Errorf("%d holders at once", n)
+				}
+				time.Sleep(50 * time.Microsecond)
+				holders.Add(-1)
+				if err := l.Unlock(); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestLockWaitsForTimeout(t *testing.T) {

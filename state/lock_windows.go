@@ -30,3 +30,6 @@ func unlockFile(f *os.File) error {
 	ol := &windows.Overlapped{Offset: lockOffset}
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, ol)
 }
+
+// removeLockFile says whether releasing a lock removes its file (an open file cannot be removed on Windows).
+const removeLockFile = false
