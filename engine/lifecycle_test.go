@@ -604,3 +604,128 @@ func (p *parentProvider) Delete(ctx context.Context, req *engine.Request) error 
 	p.log = append(p.log, "delete "+req.FQN)
 	return nil
 }
+
+// modeProvider is a provider with the optional interfaces: it may always
+// update, decides changes with Diff, and refreshes its output in read phase.
+type modeProvider struct {
+	always bool
+	change engine.Change
+	mu     sync.Mutex
+	calls  []string
+}
+
+func (p *modeProvider) note(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls = append(p.calls, s)
+}
+
+func (p *modeProvider) AlwaysUpdate() bool { return p.always }
+func (p *modeProvider) Diff(ctx context.Context, req *engine.Request) (engine.Change, error) {
+	p.note("diff")
+	return p.change, nil
+}
+func (p *modeProvider) Read(ctx context.Context, req *engine.Request) (*value.Object, error) {
+	p.note("read")
+	return obj("fresh", true), nil
+}
+func (p *modeProvider) Create(ctx context.Context, req *engine.Request) (*value.Object, error) {
+	p.note("create")
+	return obj("v", req.Props), nil
+}
+func (p *modeProvider) Update(ctx context.Context, req *engine.Request) (*value.Object, error) {
+	p.note("update")
+	return obj("v", req.Props), nil
+}
+func (p *modeProvider) Delete(ctx context.Context, req *engine.Request) error {
+	p.note("delete")
+	return nil
+}
+
+func TestForceAlwaysUpdateDiffRead(t *testing.T) {
+	e := newEnv(t)
+	mode := &modeProvider{}
+	e.reg.Register("test::Mode", mode)
+	run := func(opts engine.AppOptions, props *value.Object) ([]engine.Event, *value.Object) {
+		var out *value.Object
+		events, err := e.runUp(opts, func(ctx context.Context, s *engine.Scope) error {
+			var err error
+			out, err = apply(ctx, s, "test::Mode", "m", props)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return events, out
+	}
+	run(engine.AppOptions{}, obj("x", 1))
+	ev, _ := run(engine.AppOptions{Force: true}, obj("x", 1))
+	if got := actions(ev)["app/dev/m"]; !slices.Equal(got, updated) {
+		t.Errorf("--force: %v", got)
+	}
+	mode.always = true
+	ev, _ = run(engine.AppOptions{}, obj("x", 1))
+	if got := actions(ev)["app/dev/m"]; !slices.Equal(got, updated) {
+		t.Errorf("always update: %v", got)
+	}
+	mode.always = false
+	mode.change = engine.ChangeNone
+	mode.calls = nil
+	_, out := run(engine.AppOptions{}, obj("x", 2))
+	if !slices.Equal(mode.calls, []string{"diff"}) {
+		t.Errorf("ChangeNone called %q", mode.calls)
+	}
+	if v, _ := out.Get("v"); !value.Equal(v, obj("x", 1)) {
+		t.Errorf("ChangeNone output %v", v)
+	}
+	if r := e.recordOf(stagePath(), "m"); !value.Equal(r.Props, obj("x", 2)) {
+		t.Errorf("ChangeNone did not record the new props")
+	}
+	mode.calls = nil
+	_, out = run(engine.AppOptions{Phase: engine.PhaseRead}, obj("x", 3))
+	if fresh, _ := out.GetBool("fresh"); !fresh || !slices.Equal(mode.calls, []string{"read"}) {
+		t.Errorf("read phase: %v, calls %q", out.Keys(), mode.calls)
+	}
+	if k, _ := out.GetString(value.KeyKind); k != "test::Mode" {
+		t.Error("read output without identity")
+	}
+}
+
+func TestSecretsNeverInPlaintext(t *testing.T) {
+	e := newEnv(t)
+	var out bytes.Buffer
+	text := engine.NewTextReporter(&out, engine.TextOptions{})
+	app := e.open(engine.AppOptions{}, text)
+	ctx := context.Background()
+	sec := value.NewSecret("super-secret-value-42")
+	first, err := apply(ctx, app.Stage(), "test::Thing", "holder", obj("token", sec, "list", []any{&value.Secret{Value: obj("nested", "super-secret-value-42")}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := apply(ctx, app.Stage(), "test::Thing", "user", obj("from", first, "immutable", "a")); err != nil {
+		t.Fatal(err)
+	}
+	app.Close()
+	// Replace user so that the secret also lands in pendingDeletions.
+	app = e.open(engine.AppOptions{}, text)
+	first, _ = apply(ctx, app.Stage(), "test::Thing", "holder", obj("token", sec, "list", []any{&value.Secret{Value: obj("nested", "super-secret-value-42")}}))
+	if _, err := apply(ctx, app.Stage(), "test::Thing", "user", obj("from", first, "immutable", "b")); err != nil {
+		t.Fatal(err)
+	}
+	app.Close()
+	files := snapshot(t, e.dotDir)
+	if len(files) < 3 {
+		t.Fatalf("files %q", keys(files))
+	}
+	for name, f := range files {
+		if bytes.Contains(f.data, []byte("super-secret")) {
+			t.Errorf("%s holds the secret in plaintext", name)
+		}
+	}
+	if strings.Contains(out.String(), "super-secret") {
+		t.Error("output shows the secret")
+	}
+	if r := e.recordOf(state.Path{"app"}, "dev"); r == nil || !r.Data.Has("pendingDeletions") {
+		t.Error("no pending deletion recorded")
+	}
+}
