@@ -729,3 +729,15 @@ func TestSecretsNeverInPlaintext(t *testing.T) {
 		t.Error("no pending deletion recorded")
 	}
 }
+
+func TestFailedLine(t *testing.T) {
+	err := &engine.ResourceError{FQN: "app/dev/backend/db", Op: engine.OpCreate, Err: errors.New("quota exceeded")}
+	ev := engine.Event{Action: engine.ActionFailed, FQN: "app/dev/backend/db", Err: err}
+	if got := ev.Line(); got != "[failed]    backend > db Failed to create: quota exceeded" {
+		t.Errorf("line %q", got)
+	}
+	ev.Err = errors.New("boom")
+	if got := ev.Line(); got != "[failed]    backend > db Failed: boom" {
+		t.Errorf("line %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -163,8 +164,20 @@ func (t *TextReporter) format(e Event) string {
 	msg := spec.message
 	switch e.Action {
 	case ActionFailed:
-		if e.Err != nil {
-			msg = "Failed: " + e.Err.Error()
+		err := e.Err
+		var re *ResourceError
+		if errors.As(err, &re) && re.FQN == e.FQN {
+			// The line already names the resource.
+			err = re.Err
+			if re.Op != "" {
+				err = fmt.Errorf("%s: %w", re.Op, re.Err)
+			}
+		}
+		if err != nil {
+			msg = "Failed to " + err.Error()
+			if re == nil || re.Op == "" {
+				msg = "Failed: " + err.Error()
+			}
 		}
 	case ActionDev:
 		msg = spec.message + " " + e.Message

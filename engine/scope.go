@@ -265,7 +265,9 @@ func (s *Scope) Nested(ctx context.Context, name string, opts ScopeOptions) (*Sc
 	if opts.Quiet != nil {
 		settings.quiet = *opts.Quiet
 	}
-	settings.strategy = opts.DestroyStrategy
+	if opts.DestroyStrategy != StrategyDefault {
+		settings.strategy = opts.DestroyStrategy
+	}
 
 	s.mu.Lock()
 	if s.kind == kindRoot {
@@ -292,7 +294,9 @@ func (s *Scope) Nested(ctx context.Context, name string, opts ScopeOptions) (*Sc
 		s.inflight.Add(1)
 		go func() {
 			defer s.inflight.Done()
-			child.ready.err = s.writeMarker(ctx, name, seq, settings.strategy)
+			// The marker records the option given to this scope, as the
+			// library does, not the inherited strategy.
+			child.ready.err = s.writeMarker(ctx, name, seq, opts.DestroyStrategy)
 			if child.ready.err != nil {
 				child.Fail(child.ready.err)
 			}
