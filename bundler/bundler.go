@@ -156,7 +156,11 @@ func Bundle(opts Options) (*Result, error) {
 
 // programSupported switches off the syntax goja cannot run, so esbuild lowers
 // it, and the regular expression features goja gets wrong, so esbuild turns
-// those literals into RegExp constructor calls the runtime checks.
+// those literals into RegExp constructor calls the runtime checks. goja
+// compiles \p{…} in a u-flag literal as literal text; esbuild only spots
+// such escapes outside character classes ([\p{L}] slips through), so every
+// u-flag (and y-flag) literal becomes a RegExp call, which the runtime
+// translates.
 func programSupported() map[string]bool {
 	return map[string]bool{
 		"async-generator":                 false,
@@ -166,6 +170,7 @@ func programSupported() map[string]bool {
 		"regexp-match-indices":            false,
 		"regexp-set-notation":             false,
 		"regexp-unicode-property-escapes": false,
+		"regexp-sticky-and-unicode-flags": false,
 		"dynamic-import":                  false,
 		"import-meta":                     false,
 		"top-level-await":                 true,

@@ -64,7 +64,7 @@ func (in *inspector) value(v goja.Value, level, indent int) string {
 // primitive renders a non-object value; quote selects quoted strings.
 func primitive(v goja.Value, quote bool) string {
 	if sym, ok := v.(*goja.Symbol); ok {
-		return sym.String()
+		return "Symbol(" + sym.String() + ")"
 	}
 	switch x := v.Export().(type) {
 	case string:
@@ -150,8 +150,6 @@ func (in *inspector) object(obj *goja.Object, level, indent int) string {
 		return obj.String()
 	case "WeakMap", "WeakSet":
 		return obj.ClassName() + " { <items unknown> }"
-	case "Promise":
-		return in.promise(obj, level, indent)
 	case "String", "Number", "Boolean", "BigInt", "Symbol":
 		if prim := obj.Export(); prim != nil {
 			return fmt.Sprintf("[%s: %s]", obj.ClassName(), primitive(vm.ToValue(prim), true))
@@ -159,6 +157,9 @@ func (in *inspector) object(obj *goja.Object, level, indent int) string {
 	}
 	if isError(vm, obj) {
 		return in.errorValue(obj, level, indent)
+	}
+	if _, ok := obj.Export().(*goja.Promise); ok {
+		return in.promise(obj, level, indent)
 	}
 	for _, class := range []string{"Map", "Set"} {
 		if instanceOf(vm, obj, class) {
@@ -619,6 +620,9 @@ func Format(vm *goja.Runtime, args []goja.Value) string {
 }
 
 func formatArg(vm *goja.Runtime, v goja.Value) string {
+	if _, ok := v.(*goja.Symbol); ok {
+		return primitive(v, false)
+	}
 	if s, ok := v.Export().(string); ok {
 		if _, isObj := v.(*goja.Object); !isObj {
 			return s

@@ -21,8 +21,10 @@ type regexpTranslation struct {
 	err     error
 }
 
-// installRegExpFix replaces the RegExp global with a proxy that translates
-// property escapes before the real constructor sees the pattern.
+// installRegExpFix replaces the RegExp global with a constructor that
+// translates property escapes before the real constructor sees the pattern.
+// It shares the real constructor's prototype, so instanceof, subclassing and
+// RegExp.prototype behave as before.
 func (h *Host) installRegExpFix() {
 	vm := h.vm
 	orig, ok := vm.Get("RegExp").(*goja.Object)
@@ -33,24 +35,23 @@ func (h *Host) installRegExpFix() {
 	if !ok {
 		return
 	}
-	call, _ := goja.AssertFunction(orig)
-	proxy := vm.NewProxy(orig, &goja.ProxyTrapConfig{
-		Construct: func(_ *goja.Object, args []goja.Value, newTarget *goja.Object) *goja.Object {
-			obj, err := construct(newTarget, h.regexpArgs(args)...)
-			if err != nil {
-				panic(ErrorValue(vm, err, nil))
-			}
-			return obj
-		},
-		Apply: func(_ *goja.Object, this goja.Value, args []goja.Value) goja.Value {
-			v, err := call(this, h.regexpArgs(args)...)
-			if err != nil {
-				panic(ErrorValue(vm, err, nil))
-			}
-			return v
-		},
-	})
-	_ = vm.GlobalObject().DefineDataProperty("RegExp", vm.ToValue(proxy), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	proto, ok := orig.Get("prototype").(*goja.Object)
+	if !ok {
+		return
+	}
+	wrapper := vm.ToValue(func(call goja.ConstructorCall) *goja.Object {
+		obj, err := construct(call.NewTarget, h.regexpArgs(call.Arguments)...)
+		if err != nil {
+			panic(ErrorValue(vm, err, nil))
+		}
+		return obj
+	}).(*goja.Object)
+	if err := wrapper.DefineDataProperty("prototype", proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+		return
+	}
+	_ = wrapper.DefineDataProperty("name", vm.ToValue("RegExp"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = proto.DefineDataProperty("constructor", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = vm.GlobalObject().DefineDataProperty("RegExp", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
 // regexpArgs rewrites the pattern argument of a RegExp call when it has the

@@ -101,6 +101,8 @@ func buffers(h *runtime.Host) (*bufferAPI, error) {
 		if !ok {
 			return nil, errors.New("buffer module has no Buffer")
 		}
+		// The constructor is a Go function; give it the name JS expects.
+		_ = ctor.DefineDataProperty("name", vm.ToValue("Buffer"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		from, ok := goja.AssertFunction(ctor.Get("from"))
 		if !ok {
 			return nil, errors.New("Buffer.from is not a function")
