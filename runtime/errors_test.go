@@ -51,7 +51,7 @@ func TestThrowPositionsAreOriginal(t *testing.T) {
 		{
 			name: "CommonJS package in node_modules",
 			files: map[string]string{
-				"alchemy.run.ts":                   "import check from \"checker\";\ncheck(-1);\n",
+				"alchemy.run.ts":                    "import check from \"checker\";\ncheck(-1);\n",
 				"node_modules/checker/package.json": `{"name":"checker","main":"lib/index.js"}`,
 				"node_modules/checker/lib/index.js": "\"use strict\";\nmodule.exports = function check(n) {\n  if (n < 0) throw new RangeError(\"negative: \" + n + \" in \" + require(\"path\").basename(__filename));\n  return n;\n};\n",
 			},
@@ -59,7 +59,7 @@ func TestThrowPositionsAreOriginal(t *testing.T) {
 			line: "  3 |   if (n < 0) throw new RangeError(\"negative: \" + n + \" in \" + require(\"path\").basename(__filename));\n    |                    ^\n",
 		},
 		{
-			name: "class method called after an await",
+			name:  "class method called after an await",
 			files: map[string]string{"alchemy.run.ts": "class Store {\n  #items = new Map<string, number>();\n  get(key: string): number {\n    const v = this.#items.get(key);\n    if (v === undefined) throw new Error(`missing ${key}`);\n    return v;\n  }\n}\nawait Promise.resolve();\nnew Store().get(\"k\");\n"},
 			head:  "alchemy.run.ts:5:32: error: Error: missing k",
 			line:  "  5 |     if (v === undefined) throw new Error(`missing ${key}`);\n    |                                ^\n",

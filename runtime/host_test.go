@@ -127,7 +127,7 @@ console.log(process.env.GREETING, process.cwd() === import.meta.dirname);
 
 func TestImportMeta(t *testing.T) {
 	res := runtimetest.Run(t, map[string]string{
-		"alchemy.run.ts": "import { meta } from \"./sub/dir/file\";\nconsole.log(import.meta.filename.endsWith(\"/alchemy.run.ts\"), import.meta.main, meta.main, meta.dirname.endsWith(\"/sub/dir\"), meta.url.startsWith(\"file:///\"), meta === meta);\n",
+		"alchemy.run.ts":  "import { meta } from \"./sub/dir/file\";\nconsole.log(import.meta.filename.endsWith(\"/alchemy.run.ts\"), import.meta.main, meta.main, meta.dirname.endsWith(\"/sub/dir\"), meta.url.startsWith(\"file:///\"), meta === meta);\n",
 		"sub/dir/file.ts": "export const meta = import.meta;\nexport const dir = __dirname;\n",
 	}, runtimetest.Options{})
 	if res.Err != nil {
