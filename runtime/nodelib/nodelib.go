@@ -7,6 +7,7 @@
 package nodelib
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	gojabuffer "github.com/dop251/goja_nodejs/buffer"
 
 	"github.com/alchemy-go/alchemy/runtime"
+	"github.com/alchemy-go/alchemy/runtime/webapi"
 )
 
 // Modules returns the Node built-in modules.
@@ -107,6 +109,7 @@ func buffers(h *runtime.Host) (*bufferAPI, error) {
 		if !ok {
 			return nil, errors.New("Buffer.from is not a function")
 		}
+		addBufferStatics(vm, ctor)
 		return &bufferAPI{vm: vm, exports: exports, ctor: ctor, from: from}, nil
 	})
 	if err != nil {
@@ -180,4 +183,50 @@ func jslib(h *runtime.Host) (*goja.Object, error) {
 
 func throwTypeError(vm *goja.Runtime, format string, args ...any) {
 	panic(vm.NewTypeError(fmt.Sprintf(format, args...)))
+}
+
+// addBufferStatics adds the static methods of Buffer that goja_nodejs lacks.
+func addBufferStatics(vm *goja.Runtime, ctor *goja.Object) {
+	proto, _ := ctor.Get("prototype").(*goja.Object)
+	isBuffer := func(v goja.Value) bool {
+		obj, ok := v.(*goja.Object)
+		if !ok || proto == nil {
+			return false
+		}
+		for p := obj.Prototype(); p != nil; p = p.Prototype() {
+			if p == proto {
+				return true
+			}
+		}
+		return false
+	}
+	set := func(name string, fn func(goja.FunctionCall) goja.Value) {
+		if v := ctor.Get(name); v == nil || goja.IsUndefined(v) {
+			_ = ctor.Set(name, fn)
+		}
+	}
+	set("isBuffer", func(call goja.FunctionCall) goja.Value { return vm.ToValue(isBuffer(call.Argument(0))) })
+	set("isEncoding", func(call goja.FunctionCall) goja.Value {
+		_, err := normalizeEncoding(call.Argument(0).String())
+		return vm.ToValue(err == nil)
+	})
+	set("byteLength", func(call goja.FunctionCall) goja.Value {
+		enc := "utf8"
+		if e := call.Argument(1); !goja.IsUndefined(e) {
+			enc = checkEncoding(vm, e.String())
+		}
+		b, err := dataBytes(vm, call.Argument(0), enc)
+		if err != nil {
+			throwTypeError(vm, "%v", err)
+		}
+		return vm.ToValue(len(b))
+	})
+	set("compare", func(call goja.FunctionCall) goja.Value {
+		a, ok1 := webapi.Bytes(vm, call.Argument(0))
+		b, ok2 := webapi.Bytes(vm, call.Argument(1))
+		if !ok1 || !ok2 {
+			throwTypeError(vm, "Buffer.compare: both arguments must be Buffers or Uint8Arrays")
+		}
+		return vm.ToValue(bytes.Compare(a, b))
+	})
 }
