@@ -107,25 +107,26 @@ func Bundle(opts Options) (*Result, error) {
 			Sourcefile: entryName,
 			Loader:     api.LoaderJS,
 		},
-		AbsWorkingDir:  dir,
-		Bundle:         true,
-		Write:          false,
-		Metafile:       true,
-		Outfile:        outFile,
-		Format:         api.FormatESModule,
-		Platform:       api.PlatformNode,
-		Target:         api.ESNext,
-		Supported:      programSupported(),
-		MainFields:     []string{"module", "main"},
-		Conditions:     []string{"node", "import", "require", "default"},
-		Define:         programDefines(),
-		Banner:         map[string]string{"js": `(async function(){"use strict";`},
-		Footer:         map[string]string{"js": "})"},
-		Sourcemap:      api.SourceMapExternal,
-		SourcesContent: api.SourcesContentInclude,
-		Charset:        api.CharsetASCII,
-		LegalComments:  api.LegalCommentsNone,
-		LogLevel:       api.LogLevelSilent,
+		AbsWorkingDir:     dir,
+		Bundle:            true,
+		Write:             false,
+		Metafile:          true,
+		Outfile:           outFile,
+		Format:            api.FormatESModule,
+		Platform:          api.PlatformNode,
+		Target:            api.ESNext,
+		Supported:         programSupported(),
+		MainFields:        []string{"module", "main"},
+		Conditions:        []string{"node", "import", "require", "default"},
+		ResolveExtensions: resolveExtensions(),
+		Define:            programDefines(),
+		Banner:            map[string]string{"js": `(async function(){"use strict";`},
+		Footer:            map[string]string{"js": "})"},
+		Sourcemap:         api.SourceMapExternal,
+		SourcesContent:    api.SourcesContentInclude,
+		Charset:           api.CharsetASCII,
+		LegalComments:     api.LegalCommentsNone,
+		LogLevel:          api.LogLevelSilent,
 		Plugins: []api.Plugin{
 			builtinsPlugin(dir, opts.Modules),
 			metaPlugin(preambles),
@@ -175,6 +176,11 @@ func programSupported() map[string]bool {
 		"import-meta":                     false,
 		"top-level-await":                 true,
 	}
+}
+
+// resolveExtensions are tried, in order, for an import without one.
+func resolveExtensions() []string {
+	return []string{".tsx", ".ts", ".mts", ".cts", ".jsx", ".js", ".mjs", ".cjs", ".json"}
 }
 
 // metaVar is the file-local variable import.meta, __dirname and __filename

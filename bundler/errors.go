@@ -89,7 +89,7 @@ func newMessage(dir string, m api.Message, pre *preambleSet) Message {
 	}
 	for _, n := range m.Notes {
 		text := n.Text
-		if n.Location != nil && n.Location.File != "" {
+		if n.Location != nil && n.Location.File != "" && !isVirtualLocation(n.Location) {
 			col, _ := charColumn(n.Location.LineText, n.Location.Column, 0)
 			text = fmt.Sprintf("%s:%d:%d: %s", displayPath(dir, n.Location), n.Location.Line, col, text)
 		}
@@ -120,4 +120,14 @@ func charColumn(lineText string, byteCol, byteLen int) (col, length int) {
 	col = utf8.RuneCountInString(lineText[:byteCol]) + 1
 	end := min(byteCol+byteLen, len(lineText))
 	return col, utf8.RuneCountInString(lineText[byteCol:end])
+}
+
+// isVirtualLocation reports whether a location is inside a generated module,
+// whose text means nothing to the user.
+func isVirtualLocation(loc *api.Location) bool {
+	if loc.Namespace != "" && loc.Namespace != "file" {
+		return true
+	}
+	ns, _, ok := strings.Cut(loc.File, ":")
+	return ok && (ns == nsBuiltin || ns == nsBuiltinCJS || ns == nsUnsupported)
 }
