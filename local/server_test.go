@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -217,7 +218,7 @@ type recordingHost struct {
 	mu      sync.Mutex
 	events  []string
 	batches chan local.QueueBatch
-	fail    bool
+	fail    atomic.Bool
 }
 
 func (h *recordingHost) ServeWorker(w http.ResponseWriter, r *http.Request, t local.WorkerTarget) {
@@ -232,7 +233,7 @@ func (h *recordingHost) note(s string) {
 }
 func (h *recordingHost) DeliverQueue(ctx context.Context, b local.QueueBatch) local.QueueOutcome {
 	h.batches <- b
-	if h.fail {
+	if h.fail.Load() {
 		return local.QueueOutcome{Err: errors.New("handler threw")}
 	}
 	return local.QueueOutcome{}
@@ -280,7 +281,7 @@ func TestWorkerHostHooks(t *testing.T) {
 	waitFor(t, func() bool { n, _ := st.QueueBacklog(ctx, q.ID); return n == 0 })
 
 	// A throwing handler retries, then the message goes to the dead letter queue.
-	host.fail = true
+	host.fail.Store(true)
 	st.SendMessages(ctx, testAccount, q.ID, []store.OutgoingMessage{{Body: []byte(`"d"`)}})
 	for range 2 {
 		select {
