@@ -181,7 +181,7 @@ func (h *Host) Compile(s Script) (*goja.Program, error) {
 		if err != nil {
 			return nil, err
 		}
-		h.src = newSources(m)
+		h.src = newSources(m, s.Code)
 		shifted := *m
 		shifted.SourcesContent = nil
 		if shifted.Mappings, err = gojaMappings(m.Mappings); err != nil {
@@ -356,6 +356,7 @@ func (h *Host) formatScriptError(b *strings.Builder, se *ScriptError, prefix str
 			continue
 		}
 		f.File = h.relPath(f.File)
+		f.Function = h.src.originalName(f.Function)
 		fmt.Fprintf(b, "    at %s\n", f)
 	}
 	if se.Cause != nil {

@@ -69,13 +69,64 @@ func gojaMappings(s string) (string, error) {
 // sources gives the original text of the files a program was built from, to
 // show the line an error points at.
 type sources struct {
-	mu    sync.Mutex
-	m     *sourcemap.Map
-	lines map[string][]string
+	mu      sync.Mutex
+	m       *sourcemap.Map
+	code    string // the bundle
+	lines   map[string][]string
+	renamed map[string]string // bundle identifier → original name
 }
 
-func newSources(m *sourcemap.Map) *sources {
-	return &sources{m: m, lines: map[string][]string{}}
+func newSources(m *sourcemap.Map, code string) *sources {
+	return &sources{m: m, code: code, lines: map[string][]string{}}
+}
+
+// originalName undoes the bundler's renaming of a top-level function (it
+// renames parseNumber to parseNumber2 when two files declare one), using
+// the names the source map records at each renamed identifier.
+func (s *sources) originalName(name string) string {
+	if s == nil || s.m == nil || name == "" {
+		return name
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.renamed == nil {
+		s.renamed = map[string]string{}
+		segs, err := sourcemap.Decode(s.m.Mappings)
+		if err != nil {
+			return name
+		}
+		lines := strings.Split(s.code, "\n")
+		for _, sg := range segs {
+			if sg.Name < 0 || sg.Name >= len(s.m.Names) || sg.GenLine >= len(lines) {
+				continue
+			}
+			line := lines[sg.GenLine]
+			if sg.GenColumn >= len(line) {
+				continue
+			}
+			ident := identifierAt(line[sg.GenColumn:])
+			if orig := s.m.Names[sg.Name]; ident != "" && ident != orig {
+				s.renamed[ident] = orig
+			}
+		}
+	}
+	if orig, ok := s.renamed[name]; ok {
+		return orig
+	}
+	return name
+}
+
+func identifierAt(s string) string {
+	end := 0
+	for end < len(s) {
+		c := s[end]
+		if c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || end > 0 && c >= '0' && c <= '9' {
+			end++
+			continue
+		}
+		break
+	}
+	return s[:end]
 }
 
 // line returns line n (1-based) of file, from the source map's embedded
