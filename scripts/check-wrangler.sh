@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Drives Cloudflare's own CLI (wrangler) against `alchemy local`, the way a
-# user would: kv namespace create/list, d1 create, r2 bucket create, and
-# deploy of a module Worker with KV, D1, R2 and Durable Object bindings.
+# user would: kv namespace create/list, kv key put/get, d1 create/execute,
+# r2 bucket create, r2 object put/get, and deploy of a module Worker with KV,
+# D1, R2 and Durable Object bindings.
 #
 # Needs node (20+) and npm. Usage:
 #   scripts/check-wrangler.sh            # builds ./cmd/alchemy, installs wrangler in a temp dir
@@ -71,14 +72,27 @@ step "wrangler kv namespace list"
 "$wrangler" kv namespace list | tee "$work/kvlist.out"
 grep -q "$kv_id" "$work/kvlist.out" || die "namespace $kv_id missing from the list"
 
+step "wrangler kv key put / get"
+"$wrangler" kv key put --namespace-id "$kv_id" greeting hello --remote
+[[ "$("$wrangler" kv key get --namespace-id "$kv_id" greeting --remote 2>/dev/null | tail -1)" == hello ]] || die "kv key get did not return the value"
+
 step "wrangler d1 create"
 "$wrangler" d1 create probe-db | tee "$work/d1.out"
 d1_id=$(grep -oE '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' "$work/d1.out" | head -1)
 [[ -n "$d1_id" ]] || die "no database id in wrangler's output"
 
+step "wrangler d1 execute --remote"
+"$wrangler" d1 execute probe-db --remote --command "CREATE TABLE t (x); INSERT INTO t VALUES (1), (2); SELECT count(*) AS n FROM t" | tee "$work/d1exec.out"
+grep -q '"n": 2' "$work/d1exec.out" || die "d1 execute did not count 2 rows"
+
 step "wrangler r2 bucket create"
 "$wrangler" r2 bucket create probe-bucket | tee "$work/r2.out"
 api "/accounts/$account/r2/buckets/probe-bucket" >/dev/null || die "bucket probe-bucket not found through the API"
+
+step "wrangler r2 object put / get --remote"
+echo "object body" >"$work/object.txt"
+"$wrangler" r2 object put probe-bucket/docs/object.txt --file "$work/object.txt" --remote
+[[ "$("$wrangler" r2 object get probe-bucket/docs/object.txt --remote --pipe 2>/dev/null)" == "object body" ]] || die "r2 object get did not return the body"
 
 step "wrangler deploy (module Worker with KV, D1, R2 and a Durable Object)"
 cat >src/index.js <<'JS'
