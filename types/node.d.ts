@@ -55,6 +55,7 @@ declare namespace NodeJS {
     exit(code?: number): never;
     uptime(): number;
     umask(): number;
+    nextTick(callback: (_: void) => void): void;
     nextTick<A extends unknown[]>(callback: (...args: A) => void, ...args: A): void;
     emitWarning(warning: string | Error): void;
     on(event: string, listener: (...args: any[]) => void): this;
@@ -455,6 +456,7 @@ declare module "node:process" {
   export const hrtime: NodeJS.HRTime;
   export function cwd(): string;
   export function exit(code?: number): never;
+  export function nextTick(callback: (_: void) => void): void;
   export function nextTick<A extends unknown[]>(callback: (...args: A) => void, ...args: A): void;
   export function uptime(): number;
 }

@@ -534,9 +534,13 @@ declare var crypto: Crypto;
 // ---------------------------------------------------------------------------------------------------------
 // Timers, scheduling, cloning
 
-/** Timer handles are numbers in a Worker; in a program they convert to their number. */
+// Timer handles are numbers in a Worker; in a program they convert to their number. The first overload
+// takes callbacks called with no argument, such as a promise's resolve.
+declare function setTimeout(callback: (_: void) => void, delay?: number): number;
 declare function setTimeout<A extends unknown[]>(callback: (...args: A) => void, delay?: number, ...args: A): number;
+declare function setInterval(callback: (_: void) => void, delay?: number): number;
 declare function setInterval<A extends unknown[]>(callback: (...args: A) => void, delay?: number, ...args: A): number;
+declare function setImmediate(callback: (_: void) => void): number;
 declare function setImmediate<A extends unknown[]>(callback: (...args: A) => void, ...args: A): number;
 declare function clearTimeout(handle?: number | null): void;
 declare function clearInterval(handle?: number | null): void;

@@ -147,8 +147,8 @@ interface RequestInit {
 }
 
 interface Response {
-  /** The client end of a WebSocket for a 101 response, else null. */
-  readonly webSocket: WebSocket | null;
+  /** The client end of a WebSocket for a 101 response. */
+  readonly webSocket?: WebSocket | null;
 }
 
 interface ResponseInit {
