@@ -175,6 +175,9 @@ func (h *Handler) putScriptContent(w http.ResponseWriter, r *http.Request, acct 
 		return
 	}
 	main, body := up.meta.MainModule, up.meta.BodyPart
+	if main == "" && body == "" {
+		main, body = r.Header.Get("CF-WORKER-MAIN-MODULE-PART"), r.Header.Get("CF-WORKER-BODY-PART")
+	}
 	sc, err := h.st.UpdateScriptContent(r.Context(), acct, r.PathValue("script_name"), main, body, up.modules)
 	if err != nil {
 		fail(w, r, err, scriptFailures)
