@@ -27,9 +27,9 @@ type zoneJSON struct {
 	OrigDNSHost *string           `json:"original_dnshost"`
 }
 
-func (h *Handler) toZone(z store.Zone) zoneJSON {
+func (h *Handler) toZone(ctx context.Context, z store.Zone) zoneJSON {
 	name := ""
-	if a, err := h.st.Account(context.Background(), z.AccountID); err == nil {
+	if a, err := h.st.Account(ctx, z.AccountID); err == nil {
 		name = a.Name
 	}
 	return zoneJSON{ID: z.ID, Name: z.Name, Status: z.Status, Type: "full", Account: map[string]string{"id": z.AccountID, "name": name},
@@ -67,7 +67,7 @@ func (h *Handler) listZones(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]zoneJSON, 0, len(zs))
 	for _, z := range zs {
-		items = append(items, h.toZone(z))
+		items = append(items, h.toZone(r.Context(), z))
 	}
 	page, info := pageOf(r, items, 20, 50)
 	okInfo(w, page, info)
@@ -96,10 +96,10 @@ func (h *Handler) createZone(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	ok(w, h.toZone(z))
+	ok(w, h.toZone(r.Context(), z))
 }
 
-func (h *Handler) getZone(w http.ResponseWriter, r *http.Request, z store.Zone) { ok(w, h.toZone(z)) }
+func (h *Handler) getZone(w http.ResponseWriter, r *http.Request, z store.Zone) { ok(w, h.toZone(r.Context(), z)) }
 
 func (h *Handler) deleteZone(w http.ResponseWriter, r *http.Request, z store.Zone) {
 	if err := h.st.DeleteZone(r.Context(), z.ID); err != nil {
