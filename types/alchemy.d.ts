@@ -1288,8 +1288,6 @@ declare module "vitest" {
     retry?: number;
   }
 
-  type EachArguments<T> = T extends readonly unknown[] ? T : [T];
-
   export interface TestAPI {
     (name: string, fn?: TestFunction, timeout?: number): void;
     (name: string, options: TestOptions, fn?: TestFunction): void;
@@ -1299,7 +1297,8 @@ declare module "vitest" {
     skipIf(condition: unknown): TestAPI;
     runIf(condition: unknown): TestAPI;
     /** One test per case; an array case is spread into the arguments. The name may use printf %s/%d/%i/%j/%o. */
-    each<const T>(cases: readonly T[]): (name: string, fn: (...args: EachArguments<T>) => Awaitable<unknown>, timeout?: number) => void;
+    each<T extends any[] | [any]>(cases: readonly T[]): (name: string, fn: (...args: T) => Awaitable<unknown>, timeout?: number) => void;
+    each<T>(cases: readonly T[]): (name: string, fn: (arg: T) => Awaitable<unknown>, timeout?: number) => void;
   }
 
   export interface SuiteAPI {
@@ -1309,7 +1308,8 @@ declare module "vitest" {
     todo(name: string): void;
     skipIf(condition: unknown): SuiteAPI;
     runIf(condition: unknown): SuiteAPI;
-    each<const T>(cases: readonly T[]): (name: string, fn: (...args: EachArguments<T>) => Awaitable<void>) => void;
+    each<T extends any[] | [any]>(cases: readonly T[]): (name: string, fn: (...args: T) => Awaitable<void>) => void;
+    each<T>(cases: readonly T[]): (name: string, fn: (arg: T) => Awaitable<void>) => void;
   }
 
   export const test: TestAPI;

@@ -1,0 +1,1 @@
+export type MessageBatchFor<T> = MessageBatch<T>;
