@@ -55,6 +55,9 @@ type Options struct {
 	// Modules maps every specifier the runtime serves (each spelling, such as
 	// "node:path" and "path") to its description.
 	Modules map[string]VirtualModule
+	// ListInputs fills Result.Inputs (a watcher needs them; it costs esbuild
+	// a metafile, so a single run leaves it off).
+	ListInputs bool
 }
 
 // Result is a bundled program.
@@ -68,7 +71,8 @@ type Result struct {
 	// File is the absolute path the bundle is named after in stack traces of
 	// code the map does not cover.
 	File string
-	// Inputs are the absolute paths of the files the bundle was built from.
+	// Inputs are the absolute paths of the files the bundle was built from,
+	// sorted (with Options.ListInputs).
 	Inputs []string
 	// Warnings are esbuild's warnings about the program's own files.
 	Warnings []Message
@@ -151,7 +155,9 @@ func Bundle(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Inputs = metafileInputs(dir, build.Metafile)
+	if opts.ListInputs {
+		res.Inputs = metafileInputs(dir, build.Metafile)
+	}
 	return res, nil
 }
 

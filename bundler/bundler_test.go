@@ -49,7 +49,7 @@ await Promise.resolve();
 		"node_modules/left-pad/package.json": `{"name":"left-pad","main":"index.js"}`,
 		"node_modules/left-pad/index.js":     "module.exports = (s) => \" \" + s + require(\"path\").basename(__filename);\n",
 	})
-	res, err := Bundle(Options{Entry: "alchemy.run.ts", Dir: dir, Modules: testModules})
+	res, err := Bundle(Options{Entry: "alchemy.run.ts", Dir: dir, Modules: testModules, ListInputs: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,8 +76,8 @@ func run(n int, bin, node string) error {
 		return fmt.Errorf("node: %w", err)
 	}
 	nd.print("node -e 0")
-	fmt.Printf("ratio alchemy/node: wall %.2f, peak RSS %.2f\n",
-		float64(a.wall)/float64(nd.wall), float64(a.rss)/float64(nd.rss))
+	fmt.Printf("ratio alchemy/node: wall %.2f, CPU %.2f, peak RSS %.2f\n",
+		float64(a.wall)/float64(nd.wall), float64(a.cpu)/float64(nd.cpu), float64(a.rss)/float64(nd.rss))
 	return nil
 }
 
@@ -113,15 +113,17 @@ type result struct {
 	wall time.Duration // median
 	rss  int64         // median peak RSS, bytes
 	min  time.Duration
+	cpu  time.Duration // median user+sys CPU time
 }
 
 func (r result) print(name string) {
-	fmt.Printf("%-12s median wall %6.1f ms (min %6.1f ms), median peak RSS %5.1f MiB\n",
-		name, float64(r.wall)/1e6, float64(r.min)/1e6, float64(r.rss)/(1<<20))
+	fmt.Printf("%-12s median wall %6.1f ms (min %6.1f ms), median CPU %6.1f ms, median peak RSS %5.1f MiB\n",
+		name, float64(r.wall)/1e6, float64(r.min)/1e6, float64(r.cpu)/1e6, float64(r.rss)/(1<<20))
 }
 
 func measure(n int, argv []string) (result, error) {
 	walls := make([]time.Duration, 0, n)
+	cpus := make([]time.Duration, 0, n)
 	rsss := make([]int64, 0, n)
 	for i := 0; i < n+1; i++ {
 		cmd := exec.Command(argv[0], argv[1:]...)
@@ -135,13 +137,15 @@ func measure(n int, argv []string) (result, error) {
 		}
 		ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 		walls = append(walls, wall)
+		cpus = append(cpus, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 		if ru != nil {
 			rsss = append(rsss, ru.Maxrss*1024) // KiB on Linux
 		}
 	}
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
 	sort.Slice(rsss, func(i, j int) bool { return rsss[i] < rsss[j] })
-	r := result{wall: walls[len(walls)/2], min: walls[0]}
+	sort.Slice(cpus, func(i, j int) bool { return cpus[i] < cpus[j] })
+	r := result{wall: walls[len(walls)/2], min: walls[0], cpu: cpus[len(cpus)/2]}
 	if len(rsss) > 0 {
 		r.rss = rsss[len(rsss)/2]
 	}

@@ -491,26 +491,58 @@ func parseStat(h *runtime.Host, call goja.FunctionCall, stat func(string) (fs.Fi
 				return nil, fsErr(err, sys, path)
 			}
 			return fi, nil
-		}, func(vm *goja.Runtime, res any) goja.Value {
-			return statsObject(vm, res.(fs.FileInfo))
+		}, func(_ *goja.Runtime, res any) goja.Value {
+			return statsObject(h, res.(fs.FileInfo))
 		}
 }
 
-func statsObject(vm *goja.Runtime, fi fs.FileInfo) *goja.Object {
-	date := func(t time.Time) goja.Value {
-		d, err := vm.New(vm.Get("Date"), vm.ToValue(float64(t.UnixNano())/1e6))
-		if err != nil {
-			return goja.Undefined()
+type statsKey struct{}
+
+// statsProto is the prototype shared by the Stats objects of one Host: the
+// is* methods test this.mode, and the Date properties are made from the
+// *Ms numbers when read.
+func statsProto(h *runtime.Host) *goja.Object {
+	v, _ := h.Local(statsKey{}, func() (any, error) {
+		vm := h.VM()
+		proto := vm.NewObject()
+		modeIs := func(name string, want uint32) {
+			_ = proto.Set(name, func(call goja.FunctionCall) goja.Value {
+				mode := uint32(call.This.ToObject(vm).Get("mode").ToInteger())
+				return vm.ToValue(mode&syscall.S_IFMT == want)
+			})
 		}
-		return d
-	}
+		modeIs("isFile", syscall.S_IFREG)
+		modeIs("isDirectory", syscall.S_IFDIR)
+		modeIs("isSymbolicLink", syscall.S_IFLNK)
+		modeIs("isFIFO", syscall.S_IFIFO)
+		modeIs("isSocket", syscall.S_IFSOCK)
+		modeIs("isBlockDevice", syscall.S_IFBLK)
+		modeIs("isCharacterDevice", syscall.S_IFCHR)
+		for _, name := range []string{"mtime", "atime", "ctime", "birthtime"} {
+			msName := name + "Ms"
+			_ = proto.DefineAccessorProperty(name, vm.ToValue(func(call goja.FunctionCall) goja.Value {
+				d, err := vm.New(vm.Get("Date"), call.This.ToObject(vm).Get(msName))
+				if err != nil {
+					panic(err)
+				}
+				return d
+			}), nil, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		}
+		return proto, nil
+	})
+	return v.(*goja.Object)
+}
+
+func statsObject(h *runtime.Host, fi fs.FileInfo) *goja.Object {
+	vm := h.VM()
 	mtime := fi.ModTime()
 	atime, ctime := mtime, mtime
-	var uid, gid, ino, nlink, dev int64
+	var uid, gid, ino, nlink, dev, blocks, blksize int64
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		atime = time.Unix(st.Atim.Sec, st.Atim.Nsec)
 		ctime = time.Unix(st.Ctim.Sec, st.Ctim.Nsec)
 		uid, gid, ino, nlink, dev = int64(st.Uid), int64(st.Gid), int64(st.Ino), int64(st.Nlink), int64(st.Dev)
+		blocks, blksize = st.Blocks, int64(st.Blksize)
 	}
 	mode := uint32(fi.Mode().Perm())
 	switch {
@@ -518,18 +550,30 @@ func statsObject(vm *goja.Runtime, fi fs.FileInfo) *goja.Object {
 		mode |= syscall.S_IFDIR
 	case fi.Mode()&fs.ModeSymlink != 0:
 		mode |= syscall.S_IFLNK
-	case fi.Mode().IsRegular():
+	case fi.Mode()&fs.ModeNamedPipe != 0:
+		mode |= syscall.S_IFIFO
+	case fi.Mode()&fs.ModeSocket != 0:
+		mode |= syscall.S_IFSOCK
+	case fi.Mode()&fs.ModeCharDevice != 0:
+		mode |= syscall.S_IFCHR
+	case fi.Mode()&fs.ModeDevice != 0:
+		mode |= syscall.S_IFBLK
+	default:
 		mode |= syscall.S_IFREG
 	}
 	ms := func(t time.Time) float64 { return float64(t.UnixNano()) / 1e6 }
-	return exportsObject(vm, map[string]any{
-		"size": fi.Size(), "mode": mode, "uid": uid, "gid": gid, "ino": ino, "nlink": nlink, "dev": dev,
-		"mtimeMs": ms(mtime), "atimeMs": ms(atime), "ctimeMs": ms(ctime), "birthtimeMs": ms(ctime),
-		"mtime": date(mtime), "atime": date(atime), "ctime": date(ctime), "birthtime": date(ctime),
-		"isFile":         func() bool { return fi.Mode().IsRegular() },
-		"isDirectory":    func() bool { return fi.IsDir() },
-		"isSymbolicLink": func() bool { return fi.Mode()&fs.ModeSymlink != 0 },
-	})
+	obj := vm.CreateObject(statsProto(h))
+	for _, kv := range []struct {
+		k string
+		v any
+	}{
+		{"dev", dev}, {"mode", mode}, {"nlink", nlink}, {"uid", uid}, {"gid", gid}, {"ino", ino},
+		{"size", fi.Size()}, {"blksize", blksize}, {"blocks", blocks},
+		{"atimeMs", ms(atime)}, {"mtimeMs", ms(mtime)}, {"ctimeMs", ms(ctime)}, {"birthtimeMs", ms(ctime)},
+	} {
+		_ = obj.Set(kv.k, kv.v)
+	}
+	return obj
 }
 
 func parseRm(h *runtime.Host, call goja.FunctionCall) (func() (any, error), func(*goja.Runtime, any) goja.Value) {
