@@ -373,6 +373,39 @@ func TestLoopServeAndCall(t *testing.T) {
 	}
 }
 
+// In serve mode an interrupt (a CPU budget) stops the job that overran and
+// the loop serves the next one.
+func TestServeInterruptStopsOneJob(t *testing.T) {
+	loop := runtime.NewLoop(goja.New())
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		loop.Serve(ctx, func(err error) { errs <- err })
+	}()
+	budget := errors.New("CPU budget exceeded")
+	started := make(chan struct{})
+	loop.Post(func(vm *goja.Runtime) error {
+		close(started)
+		_, err := vm.RunString(`for (;;) {}`)
+		return err
+	})
+	<-started
+	loop.Interrupt(budget)
+	if err := <-errs; !errors.Is(err, budget) {
+		t.Fatalf("reported %v, want the budget error", err)
+	}
+	got, err := runtime.Call(context.Background(), loop, func(vm *goja.Runtime) (goja.Value, error) {
+		return vm.RunString(`6 * 7`)
+	}, func(vm *goja.Runtime, v goja.Value) (int64, error) { return v.ToInteger(), nil })
+	if err != nil || got != 42 {
+		t.Fatalf("next request: %d, %v", got, err)
+	}
+	cancel()
+	<-done
+}
+
 func BenchmarkConcurrentGoOperations(b *testing.B) {
 	// 200 Go-backed operations of 50 ms each under Promise.all: with real
 	// concurrency a run takes about 50 ms, not 200 × 50 ms = 10 s.
