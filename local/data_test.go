@@ -107,6 +107,19 @@ func TestR2Lifecycle(t *testing.T) {
 		t.Fatalf("truncated list: %s %s", env.Result, env.ResultInfo)
 	}
 
+	// Bucket settings documents round-trip; the managed r2.dev domain toggles.
+	status, env = e.raw(http.MethodPut, "/accounts/"+testAccount+"/r2/buckets/assets/domains/managed", map[string]bool{"enabled": true})
+	if status != 200 || !jsonContains(env.Result, `"enabled":true`) || !jsonContains(env.Result, `.r2.dev"`) {
+		t.Fatalf("managed domain: %d %s", status, env.Result)
+	}
+	rules := map[string]any{"rules": []any{map[string]any{"id": "expire", "enabled": true, "conditions": map[string]string{"prefix": "tmp/"}}}}
+	if status, env = e.raw(http.MethodPut, "/accounts/"+testAccount+"/r2/buckets/assets/lifecycle", rules); status != 200 {
+		t.Fatalf("put lifecycle: %d %+v", status, env)
+	}
+	if status, env = e.raw(http.MethodGet, "/accounts/"+testAccount+"/r2/buckets/assets/lifecycle", nil); status != 200 || !jsonContains(env.Result, `"id":"expire"`) {
+		t.Fatalf("get lifecycle: %d %s", status, env.Result)
+	}
+
 	_, err = e.cf.R2.Buckets.Delete(ctx, "assets", r2.BucketDeleteParams{AccountID: acct})
 	apiErr(t, err, http.StatusConflict, 10008)
 	status, env = e.raw(http.MethodDelete, "/accounts/"+testAccount+"/r2/buckets/assets/objects", []string{"dir/file-0.txt", "dir/file-1.txt", "dir/file-2.txt", "top.bin"})

@@ -2,8 +2,9 @@
 # Runs the TypeScript Alchemy (npm "alchemy") against `alchemy local`: a
 # program with a KV namespace and a Worker bound to it (plain text, secret,
 # workers.dev URL, cron) is deployed, deployed again (no change), then
-# destroyed; the local Cloudflare must hold the resources in between and
-# be empty after.
+# destroyed; then a second program with D1, R2, a Queue consumed by its
+# Worker and a Durable Object. The local Cloudflare must hold the resources
+# in between and be empty after.
 #
 # Needs node (20+) and npm. Environment:
 #   ALCHEMY_BIN          use this alchemy (Go) binary instead of building one
@@ -118,6 +119,44 @@ namespaces=$(api "/accounts/$account/storage/kv/namespaces")
 echo "$scripts"; echo "$namespaces"
 grep -q '"result":\[\]' <<<"$scripts" || die "scripts remain after destroy"
 grep -q '"result":\[\]' <<<"$namespaces" || die "KV namespaces remain after destroy"
+
+step "a second program: D1, R2, a Queue with its consumer, a Durable Object"
+cat >big-worker.js <<'JS'
+export class Room { async fetch() { return new Response("room"); } }
+export default {
+  async fetch() { return new Response("ok"); },
+  async queue(batch) { for (const m of batch.messages) m.ack(); },
+};
+JS
+cat >big.run.mjs <<'JS'
+import alchemy from "alchemy";
+import { D1Database, DurableObjectNamespace, Queue, R2Bucket, Worker } from "alchemy/cloudflare";
+
+const app = await alchemy("local-probe-big", {
+  phase: process.argv.includes("--destroy") ? "destroy" : "up",
+  password: "local-check-password",
+});
+const db = await D1Database("db", { name: "probe-db" });
+const bucket = await R2Bucket("bucket", { name: "probe-bucket", empty: true });
+const queue = await Queue("queue", { name: "probe-queue" });
+await Worker("big", {
+  name: "big-worker",
+  entrypoint: "./big-worker.js",
+  bindings: { DB: db, BUCKET: bucket, QUEUE: queue, ROOM: DurableObjectNamespace("room", { className: "Room", sqlite: true }) },
+  eventSources: [queue],
+});
+await app.finalize();
+JS
+node big.run.mjs 2>&1 | tee "$work/big-up.out"
+api "/accounts/$account/d1/database?name=probe-db" | grep -q '"name":"probe-db"' || die "D1 database missing"
+api "/accounts/$account/r2/buckets/probe-bucket" >/dev/null || die "R2 bucket missing"
+api "/accounts/$account/queues" | grep -q '"script":"big-worker"' || die "queue consumer or producer missing"
+api "/accounts/$account/workers/durable_objects/namespaces" | grep -q '"name":"big-worker_Room"' || die "Durable Object namespace missing"
+node big.run.mjs --destroy 2>&1 | tee "$work/big-down.out"
+for path in workers/scripts queues d1/database workers/durable_objects/namespaces; do
+  api "/accounts/$account/$path" | grep -q '"result":\[\]' || die "$path not empty after destroy"
+done
+api "/accounts/$account/r2/buckets" | grep -q '"buckets":\[\]' || die "buckets remain after destroy"
 
 step "requests the TypeScript Alchemy made"
 sed -E 's/.*"method":"([A-Z]+)","path":"([^"]*)"(,"query":"([^"]*)")?,"status":([0-9]+).*/\5 \1 \2 \4/' "$work/requests.jsonl"

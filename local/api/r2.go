@@ -258,3 +258,64 @@ func (h *Handler) deleteObjects(w http.ResponseWriter, r *http.Request, acct str
 	}
 	ok(w, out)
 }
+
+// Bucket settings documents are stored as sent and answered back; the
+// managed (r2.dev) domain answers its generated hostname.
+
+func (h *Handler) bucketConfigDefault(acct, bucket, kind string, stored json.RawMessage) any {
+	if kind == "domains/managed" {
+		id := store.HashID("r2.dev:" + acct + "/" + bucket)
+		out := map[string]any{"bucketId": id, "domain": "pub-" + id + ".r2.dev", "enabled": false}
+		if stored != nil {
+			var v struct {
+				Enabled bool `json:"enabled"`
+			}
+			json.Unmarshal(stored, &v)
+			out["enabled"] = v.Enabled
+		}
+		return out
+	}
+	if stored != nil {
+		return stored
+	}
+	return map[string]any{"rules": []any{}}
+}
+
+func (h *Handler) getBucketConfig(kind string) func(http.ResponseWriter, *http.Request, string) {
+	return func(w http.ResponseWriter, r *http.Request, acct string) {
+		bucket := r.PathValue("bucket_name")
+		v, err := h.st.BucketConfig(r.Context(), acct, bucket, kind)
+		if err != nil {
+			fail(w, r, err, bucketFailures)
+			return
+		}
+		ok(w, h.bucketConfigDefault(acct, bucket, kind, v))
+	}
+}
+
+func (h *Handler) putBucketConfig(kind string) func(http.ResponseWriter, *http.Request, string) {
+	return func(w http.ResponseWriter, r *http.Request, acct string) {
+		var body json.RawMessage
+		if !decodeJSON(w, r, &body) {
+			return
+		}
+		bucket := r.PathValue("bucket_name")
+		if err := h.st.SetBucketConfig(r.Context(), acct, bucket, kind, body); err != nil {
+			fail(w, r, err, bucketFailures)
+			return
+		}
+		if kind == "domains/managed" {
+			ok(w, h.bucketConfigDefault(acct, bucket, kind, body))
+			return
+		}
+		ok(w, map[string]any{})
+	}
+}
+
+func (h *Handler) deleteBucketCORS(w http.ResponseWriter, r *http.Request, acct string) {
+	if err := h.st.SetBucketConfig(r.Context(), acct, r.PathValue("bucket_name"), "cors", nil); err != nil {
+		fail(w, r, err, bucketFailures)
+		return
+	}
+	ok(w, map[string]any{})
+}

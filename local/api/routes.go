@@ -87,6 +87,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+r2+"/{bucket_name}", a(h.getBucket))
 	m.HandleFunc("PATCH "+r2+"/{bucket_name}", a(h.patchBucket))
 	m.HandleFunc("DELETE "+r2+"/{bucket_name}", a(h.deleteBucket))
+	for _, kind := range []string{"cors", "lifecycle", "lock", "domains/managed"} {
+		m.HandleFunc("GET "+r2+"/{bucket_name}/"+kind, a(h.getBucketConfig(kind)))
+		m.HandleFunc("PUT "+r2+"/{bucket_name}/"+kind, a(h.putBucketConfig(kind)))
+	}
+	m.HandleFunc("DELETE "+r2+"/{bucket_name}/cors", a(h.deleteBucketCORS))
 	m.HandleFunc("GET "+r2+"/{bucket_name}/objects", a(h.listObjects))
 	m.HandleFunc("DELETE "+r2+"/{bucket_name}/objects", a(h.deleteObjects))
 	m.HandleFunc("GET "+r2+"/{bucket_name}/objects/{key...}", a(h.getObject))

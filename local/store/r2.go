@@ -406,3 +406,40 @@ func (s *Store) CountObjects(ctx context.Context, account, bucket string) (int, 
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM r2_objects WHERE account_id = ? AND bucket = ?`, account, bucket).Scan(&n)
 	return n, err
 }
+
+// BucketConfig returns one of a bucket's settings documents (kind is
+// "cors", "lifecycle", "lock", "domains/managed", …), or nil when unset.
+func (s *Store) BucketConfig(ctx context.Context, account, bucket, kind string) (json.RawMessage, error) {
+	if _, err := s.Bucket(ctx, account, bucket); err != nil {
+		return nil, err
+	}
+	var v string
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM r2_bucket_config WHERE account_id = ? AND bucket = ? AND kind = ?`, account, bucket, kind).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("r2 bucket %q: %s: %w", bucket, kind, err)
+	}
+	return json.RawMessage(v), nil
+}
+
+// SetBucketConfig stores (value non-nil) or clears a bucket settings document.
+func (s *Store) SetBucketConfig(ctx context.Context, account, bucket, kind string, value json.RawMessage) error {
+	if _, err := s.Bucket(ctx, account, bucket); err != nil {
+		return err
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if value == nil {
+			_, err := tx.ExecContext(ctx, `DELETE FROM r2_bucket_config WHERE account_id = ? AND bucket = ? AND kind = ?`, account, bucket, kind)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO r2_bucket_config (account_id, bucket, kind, value) VALUES (?, ?, ?, ?)
+			ON CONFLICT (account_id, bucket, kind) DO UPDATE SET value = excluded.value`, account, bucket, kind, string(value))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("r2 bucket %q: %s: %w", bucket, kind, err)
+	}
+	return nil
+}

@@ -216,6 +216,9 @@ CREATE TABLE routes (id TEXT PRIMARY KEY, zone_id TEXT NOT NULL REFERENCES zones
 CREATE TABLE custom_domains (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, hostname TEXT NOT NULL UNIQUE, service TEXT NOT NULL, environment TEXT NOT NULL, zone_id TEXT NOT NULL, zone_name TEXT NOT NULL, cert_id TEXT NOT NULL);
 CREATE TABLE workflows (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL, class_name TEXT NOT NULL, script_name TEXT NOT NULL, created_on TEXT NOT NULL, modified_on TEXT NOT NULL, UNIQUE (account_id, name));
 CREATE TABLE assets (hash TEXT PRIMARY KEY, content_type TEXT NOT NULL, content BLOB NOT NULL);
+`, `
+CREATE TABLE r2_bucket_config (account_id TEXT NOT NULL, bucket TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account_id, bucket, kind),
+  FOREIGN KEY (account_id, bucket) REFERENCES r2_buckets(account_id, name) ON DELETE CASCADE);
 `}
 
 // HashID derives a stable 32-hex id from s (for objects that have no
