@@ -99,7 +99,9 @@ func (h *Handler) createZone(w http.ResponseWriter, r *http.Request) {
 	ok(w, h.toZone(r.Context(), z))
 }
 
-func (h *Handler) getZone(w http.ResponseWriter, r *http.Request, z store.Zone) { ok(w, h.toZone(r.Context(), z)) }
+func (h *Handler) getZone(w http.ResponseWriter, r *http.Request, z store.Zone) {
+	ok(w, h.toZone(r.Context(), z))
+}
 
 func (h *Handler) deleteZone(w http.ResponseWriter, r *http.Request, z store.Zone) {
 	if err := h.st.DeleteZone(r.Context(), z.ID); err != nil {
