@@ -46,6 +46,12 @@ const Folder = Resource("test::Folder", { alwaysUpdate: true }, async function (
   return this({ path: props?.path ?? `${this.fqn}/${child.text}` });
 });
 
+// Without a `this` annotation the handler still type-checks; the output type comes from what it returns.
+const Doubler = Resource("test::Doubler", async function (id: string, props: { n: number }) {
+  if (this.phase === "delete") return this.destroy();
+  return { id, doubled: props.n * 2 };
+});
+
 const app = await alchemy("custom-resource", {
   stage: process.env.STAGE ?? "dev",
   password: alchemy.env("ALCHEMY_PASSWORD", "insecure"),
@@ -61,6 +67,7 @@ const phase: "up" | "read" | "destroy" = app.phase;
 const first = await Note("first", { text: "hello" });
 const [second, folder] = await Promise.all([Note("second", { text: "world", owner: "me" }), Folder("docs")]);
 const noProps = await Folder("no-props");
+const doubled: number = (await Doubler("two", { n: 2 })).doubled;
 
 const revisions: number = first.revisions + second.revisions;
 const kind: "test::Note" = first[ResourceKind];
@@ -85,7 +92,7 @@ await alchemy.run("deeper", { quiet: false }, async function () {
 
 await destroy(nested.note);
 await destroy(undefined);
-console.log(name, stage, phase, revisions, kind, meta, folderPath, nested.chain.join("/"), nested.physical);
+console.log(name, stage, phase, doubled, revisions, kind, meta, folderPath, nested.chain.join("/"), nested.physical);
 await app.finalize();
 
 {

@@ -60,7 +60,7 @@ clearInterval(timer);
 const response = await fetch(new URL("https://example.com/"), { method: "GET", headers: { accept: "text/html" } });
 const html: string = response.ok ? await response.text() : "";
 const copy = structuredClone({ nested: { list: [1, 2, 3] } });
-const encoded: Uint8Array = new TextEncoder().encode("héllo");
+const encoded = new TextEncoder().encode("héllo");
 const decoded: string = new TextDecoder().decode(encoded);
 const id: string = crypto.randomUUID() + nodeCrypto.randomUUID();
 const random16 = crypto.getRandomValues(new Uint8Array(16));
