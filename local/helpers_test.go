@@ -74,6 +74,11 @@ func start(t *testing.T, mutate ...func(*local.Options)) *env {
 		for _, v := range e.checker.Violations() {
 			t.Errorf("OpenAPI violation: %s", unexplained(v))
 		}
+		checked, n := e.checker.Checked(), 0
+		for _, c := range checked {
+			n += c
+		}
+		t.Logf("OpenAPI: validated %d exchanges on %d described routes", n, len(checked))
 	})
 	e.cf = e.client(opt.Token)
 	return e
