@@ -320,16 +320,17 @@ func (l *Loop) Run(ctx context.Context, main func(vm *goja.Runtime) (goja.Value,
 	opsCtx, cancelOps := context.WithCancel(ctx)
 	defer cancelOps()
 	l.start(opsCtx)
-	stop := context.AfterFunc(ctx, func() { l.Interrupt(ErrInterrupted) })
-	defer stop()
+	defer l.interruptOnDone(ctx)()
 
 	l.runJob(job{run: func(vm *goja.Runtime) error {
 		v, err := main(vm)
 		if err != nil {
 			return err
 		}
-		if p, ok := v.Export().(*goja.Promise); ok && v != nil {
-			l.main = p
+		if v != nil {
+			if p, ok := v.Export().(*goja.Promise); ok {
+				l.main = p
+			}
 		}
 		return nil
 	}})
@@ -364,6 +365,7 @@ func (l *Loop) Run(ctx context.Context, main func(vm *goja.Runtime) (goja.Value,
 // and returns.
 func (l *Loop) Serve(ctx context.Context, onError func(error)) {
 	l.start(ctx)
+	defer l.interruptOnDone(ctx)()
 	l.onError = func(err error) {
 		l.vm.ClearInterrupt()
 		if onError != nil {
@@ -378,6 +380,27 @@ func (l *Loop) Serve(ctx context.Context, onError func(error)) {
 		l.wait(ctx.Done())
 	}
 	l.drain()
+}
+
+// interruptOnDone interrupts the JS running when ctx is done (a busy loop
+// never yields to the loop). The returned function stops watching and
+// clears an interrupt that arrived after the last JS ran.
+func (l *Loop) interruptOnDone(ctx context.Context) (stop func()) {
+	quit := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		select {
+		case <-ctx.Done():
+			l.Interrupt(ErrInterrupted)
+		case <-quit:
+		}
+	}()
+	return func() {
+		close(quit)
+		<-exited
+		l.vm.ClearInterrupt()
+	}
 }
 
 func (l *Loop) start(ctx context.Context) {
@@ -435,7 +458,6 @@ func (l *Loop) drain() {
 		l.stopped = true
 		queue := l.queue
 		l.queue = nil
-		pending := l.pending
 		l.mu.Unlock()
 		for _, j := range queue {
 			if j.discard != nil {
@@ -446,7 +468,7 @@ func (l *Loop) drain() {
 			}
 		}
 		l.mu.Lock()
-		pending = l.pending
+		pending := l.pending
 		empty := len(l.queue) == 0
 		l.mu.Unlock()
 		if pending == 0 && empty {
