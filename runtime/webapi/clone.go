@@ -1,7 +1,6 @@
 package webapi
 
 import (
-	"crypto/rand"
 	"fmt"
 
 	"github.com/dop251/goja"
@@ -176,37 +175,4 @@ func instanceOf(vm *goja.Runtime, obj *goja.Object, ctor string) bool {
 		return false
 	}
 	return is
-}
-
-// crypto builds the crypto global: randomUUID and getRandomValues.
-func (r *realm) crypto() *goja.Object {
-	vm := r.vm
-	obj := vm.NewObject()
-	_ = obj.Set("randomUUID", func() string { return RandomUUID() })
-	_ = obj.Set("getRandomValues", func(call goja.FunctionCall) goja.Value {
-		arg := call.Argument(0)
-		b, ok := Bytes(vm, arg)
-		if !ok || !isView(vm, arg.ToObject(vm)) {
-			throwDOMException(vm, "TypeMismatchError", "getRandomValues: the argument must be an integer typed array")
-		}
-		if len(b) > 65536 {
-			throwDOMException(vm, "QuotaExceededError", "getRandomValues: %d bytes requested, at most 65536 allowed", len(b))
-		}
-		if _, err := rand.Read(b); err != nil {
-			panic(vm.NewGoError(err))
-		}
-		return arg
-	})
-	return obj
-}
-
-// RandomUUID returns a random (version 4) UUID string.
-func RandomUUID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(fmt.Sprintf("crypto/rand: %v", err))
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
