@@ -128,12 +128,14 @@ console.log(process.env.GREETING, process.cwd() === import.meta.dirname);
 func TestImportMeta(t *testing.T) {
 	res := runtimetest.Run(t, map[string]string{
 		"alchemy.run.ts":  "import { meta } from \"./sub/dir/file\";\nconsole.log(import.meta.filename.endsWith(\"/alchemy.run.ts\"), import.meta.main, meta.main, meta.dirname.endsWith(\"/sub/dir\"), meta.url.startsWith(\"file:///\"), meta === meta);\n",
-		"sub/dir/file.ts": "export const meta = import.meta;\nexport const dir = __dirname;\n",
+		"sub/dir/file.ts": "import { own } from \"./own\";\nexport const meta = import.meta;\nexport const dir = __dirname;\nconsole.log(own.endsWith(\"/sub/dir\"), dir === own);\n",
+		// The usual ESM spelling declares its own __dirname.
+		"sub/dir/own.ts": "import { dirname } from \"node:path\";\nimport { fileURLToPath } from \"node:url\";\nconst __dirname = dirname(fileURLToPath(import.meta.url));\nexport const own = __dirname;\n",
 	}, runtimetest.Options{})
 	if res.Err != nil {
 		t.Fatal(res.Formatted)
 	}
-	if res.Stdout != "true true false true true true\n" {
+	if res.Stdout != "true true\ntrue true false true true true\n" {
 		t.Errorf("stdout = %q", res.Stdout)
 	}
 }
