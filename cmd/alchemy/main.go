@@ -24,7 +24,7 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// io carries the process's streams to a command.
+// cli carries the process streams to a command.
 type cli struct {
 	stdout, stderr io.Writer
 }
