@@ -61,7 +61,7 @@ func InstallGlobals(h *runtime.Host) {
 	})
 }
 
-// nodeName returns the module's node: name and its bare alias.
+// names returns a Node module's node: name and its bare alias.
 func names(bare string) (string, []string) {
 	return "node:" + bare, []string{bare}
 }
