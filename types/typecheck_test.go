@@ -106,6 +106,8 @@ type variant struct {
 
 var variants = []variant{
 	{name: "alone", opts: Options{}},
+	// Both packages in node_modules but not in "types": nothing of theirs enters the compilation.
+	{name: "beside-packages", opts: Options{}, npm: true},
 	{name: "with-node", opts: Options{NodeTypes: true}, npm: true},
 	{name: "with-workers-types", opts: Options{WorkersTypes: true}, npm: true},
 }
@@ -237,8 +239,8 @@ func dirs(t *testing.T, dir string) []string {
 	return names
 }
 
-// TestTypecheckPrograms compiles every program of testdata/types/ok in each variant: alone, next to
-// @types/node and next to @cloudflare/workers-types. None may have an error.
+// TestTypecheckPrograms compiles every program of testdata/types/ok in each variant: alone, beside
+// installed packages, and next to @types/node or @cloudflare/workers-types. None may have an error.
 func TestTypecheckPrograms(t *testing.T) {
 	tsc := tscPath(t)
 	okDir := filepath.Join(testdataDir, "ok")

@@ -95,9 +95,11 @@ func TestAlchemyLayerDeclaresNoGlobals(t *testing.T) {
 // Resource<"<kind>">`, `export function <Output>(id: string, …): Promise<<Output>…>` and a props
 // interface. A comparison of props and outputs with the Go providers relies on it.
 func TestResourceDeclarationsAreRegular(t *testing.T) {
-	src := stripComments(string(Files(Options{})[AlchemyFile]))
-	modules := moduleBodies(src)
+	raw := string(Files(Options{})[AlchemyFile])
+	src := stripComments(raw)
+	modules, rawModules := moduleBodies(src, raw)
 	kinds := 0
+	var phantoms []string
 	for _, module := range []string{"alchemy/cloudflare", "alchemy/fs", "alchemy/random"} {
 		body, ok := modules[module]
 		if !ok {
@@ -119,10 +121,18 @@ func TestResourceDeclarationsAreRegular(t *testing.T) {
 			if _, ok := interfaceDecl(body, props); !ok && !regexp.MustCompile(`export type `+props+`\b`).MatchString(body) {
 				t.Errorf("%s: %s: no props type %s", module, kind, props)
 			}
-			out, ok := interfaceDecl(body, output)
+			out, ok := interfaceDecl(body, output, rawModules[module])
 			if !ok {
 				t.Errorf("%s: %s: no output interface %s", module, kind, output)
 				continue
+			}
+			for _, m := range members(out.body, out.raw) {
+				if m.phantom {
+					phantoms = append(phantoms, output+"."+m.name)
+				}
+				if m.phantom && !m.readonly {
+					t.Errorf("%s: %s.%s is @phantom but not readonly", module, output, m.name)
+				}
 			}
 			if want := `Resource<"` + kind + `">`; !strings.Contains(out.heritage, want) {
 				t.Errorf("%s: interface %s extends %q, want %s", module, output, out.heritage, want)
@@ -132,6 +142,10 @@ func TestResourceDeclarationsAreRegular(t *testing.T) {
 				t.Errorf("%s: no `export function %s(id: string, …): Promise<%s>`", module, output, output)
 			}
 		}
+	}
+	slices.Sort(phantoms)
+	if want := []string{"Queue.Batch", "Queue.Body", "Worker.Env", "Worker.__rpc__"}; !slices.Equal(phantoms, want) {
+		t.Errorf("phantom output fields = %v, want %v", phantoms, want)
 	}
 	if kinds < 10 {
 		t.Errorf("found %d resource kinds, want every kind of alchemy/cloudflare, alchemy/fs and alchemy/random", kinds)
@@ -170,10 +184,19 @@ func stripComments(src string) string {
 	return string(out)
 }
 
-// topLevelStatements splits src (without comments) at depth 0, after `;` or a closing `}`.
-func topLevelStatements(src string) []string {
-	var stmts []string
+// span is a range of byte offsets.
+type span struct{ start, end int }
+
+// topLevelSpans splits src (without comments) at depth 0, after `;` or a closing `}`.
+func topLevelSpans(src string) []span {
+	var spans []span
 	depth, start := 0, 0
+	cut := func(end int) {
+		if s := strings.TrimSpace(src[start:end]); s != "" && s != ";" {
+			spans = append(spans, span{start, end})
+		}
+		start = end
+	}
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '{', '(', '[':
@@ -183,20 +206,24 @@ func topLevelStatements(src string) []string {
 		case '}':
 			depth--
 			if depth == 0 {
-				stmts = append(stmts, strings.TrimSpace(src[start:i+1]))
-				start = i + 1
+				cut(i + 1)
 			}
 		case ';':
 			if depth == 0 {
-				stmts = append(stmts, strings.TrimSpace(src[start:i+1]))
-				start = i + 1
+				cut(i + 1)
 			}
 		}
 	}
-	if rest := strings.TrimSpace(src[start:]); rest != "" {
-		stmts = append(stmts, rest)
+	cut(len(src))
+	return spans
+}
+
+func topLevelStatements(src string) []string {
+	var stmts []string
+	for _, sp := range topLevelSpans(src) {
+		stmts = append(stmts, strings.TrimSpace(src[sp.start:sp.end]))
 	}
-	return slices.DeleteFunc(stmts, func(s string) bool { return s == "" || s == ";" })
+	return stmts
 }
 
 // matching returns the index of the bracket closing the one at open.
@@ -218,25 +245,30 @@ func matching(src string, open int) int {
 
 var moduleHead = regexp.MustCompile(`(?m)^declare module "([^"]+)" \{`)
 
-// moduleBodies returns the text inside each `declare module "name" { … }`, joined per name.
-func moduleBodies(src string) map[string]string {
-	bodies := map[string]string{}
+// moduleBodies returns the text inside each `declare module "name" { … }` of src (without comments),
+// joined per name, and the same ranges of raw (the text src was stripped from).
+func moduleBodies(src, raw string) (bodies, rawBodies map[string]string) {
+	bodies, rawBodies = map[string]string{}, map[string]string{}
 	for _, loc := range moduleHead.FindAllStringSubmatchIndex(src, -1) {
 		open := loc[1] - 1
 		if end := matching(src, open); end > open {
-			bodies[src[loc[2]:loc[3]]] += src[open+1:end] + "\n"
+			name := src[loc[2]:loc[3]]
+			bodies[name] += src[open+1:end] + "\n"
+			rawBodies[name] += raw[open+1:end] + "\n"
 		}
 	}
-	return bodies
+	return bodies, rawBodies
 }
 
 type decl struct {
 	heritage string // the text between the name and the body
-	body     string
+	body     string // without comments
+	raw      string // the same bytes with comments
 }
 
-// interfaceDecl finds `export interface <name>…{ body }` in a module body.
-func interfaceDecl(body, name string) (decl, bool) {
+// interfaceDecl finds `export interface <name>…{ body }` in a module body. raw is the same text with
+// its comments (stripComments keeps offsets), or "" when they do not matter.
+func interfaceDecl(body, name string, raw ...string) (decl, bool) {
 	re := regexp.MustCompile(`export interface ` + regexp.QuoteMeta(name) + `\b([^{]*)\{`)
 	loc := re.FindStringSubmatchIndex(body)
 	if loc == nil {
@@ -247,48 +279,69 @@ func interfaceDecl(body, name string) (decl, bool) {
 	if end < 0 {
 		return decl{}, false
 	}
-	return decl{heritage: strings.TrimSpace(body[loc[2]:loc[3]]), body: body[open+1 : end]}, true
+	d := decl{heritage: strings.TrimSpace(body[loc[2]:loc[3]]), body: body[open+1 : end]}
+	if len(raw) > 0 {
+		d.raw = raw[0][open+1 : end]
+	}
+	return d, true
 }
 
 // member is one property of an interface body.
 type member struct {
 	name     string
 	optional bool
-	typ      string
+	readonly bool
+	// phantom: the doc comment says @phantom; the field exists only in types.
+	phantom bool
+	typ     string
 }
 
-var memberHead = regexp.MustCompile(`^(?:readonly\s+)?("[^"]+"|[A-Za-z_$][\w$]*)(\?)?\s*:\s*`)
+var (
+	memberHead = regexp.MustCompile(`^(readonly\s+)?("[^"]+"|[A-Za-z_$][\w$]*)(\?)?\s*:\s*`)
+	phantomTag = regexp.MustCompile(`/\*\*[^*]*@phantom\b`)
+)
 
-// members lists the properties of an interface body (methods and signatures are left out).
-func members(body string) []member {
+// members lists the properties of an interface body (methods and signatures are left out). With raw,
+// the body's text with comments, members carry their @phantom tag.
+func members(body string, raw ...string) []member {
 	var out []member
-	for _, stmt := range topLevelStatements(body) {
-		stmt = strings.TrimSuffix(strings.TrimSpace(stmt), ";")
+	prev := 0
+	for _, sp := range topLevelSpans(body) {
+		stmt := strings.TrimSuffix(strings.TrimSpace(body[sp.start:sp.end]), ";")
 		m := memberHead.FindStringSubmatchIndex(stmt)
 		if m == nil {
+			prev = sp.end
 			continue
 		}
-		out = append(out, member{
-			name:     stmt[m[2]:m[3]],
-			optional: m[4] >= 0,
+		mem := member{
+			name:     stmt[m[4]:m[5]],
+			optional: m[6] >= 0,
+			readonly: m[2] >= 0,
 			typ:      strings.Join(strings.Fields(stmt[m[1]:]), " "),
-		})
+		}
+		if len(raw) > 0 {
+			mem.phantom = phantomTag.MatchString(raw[0][prev:sp.end])
+		}
+		out = append(out, mem)
+		prev = sp.end
 	}
 	return out
 }
 
 func TestMembers(t *testing.T) {
-	body := `
+	raw := `
     type: "kv_namespace";
+    /** @phantom The env. */
     readonly Env: WorkerEnv<B>;
+    /** Not a phantom. */
     dev?: { id: string; remote: boolean };
     "cloudflare::Worker": { props: WorkerProps; output: Worker };
     get(key: string): Promise<string>;
     (props: X): Y;`
-	got := members(body)
+	got := members(stripComments(raw), raw)
 	want := []member{
 		{name: "type", typ: `"kv_namespace"`},
-		{name: "Env", typ: "WorkerEnv<B>"},
+		{name: "Env", readonly: true, phantom: true, typ: "WorkerEnv<B>"},
 		{name: "dev", optional: true, typ: "{ id: string; remote: boolean }"},
 		{name: `"cloudflare::Worker"`, typ: "{ props: WorkerProps; output: Worker }"},
 	}
