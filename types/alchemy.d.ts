@@ -5,10 +5,11 @@
 // (KVNamespace, R2Bucket, Fetcher, …) and the web classes by their global names, which the "workers" and
 // "web" layers or @cloudflare/workers-types and @types/node provide.
 //
-// Resource declarations follow one pattern, which tests read: for a resource X of kind "<provider>::X",
-// `export interface XProps` lists its props, `export interface X extends Resource<"<provider>::X">` lists its
-// output fields, and `export function X(id: string, props…): Promise<X>` creates it. Fields marked
-// @phantom exist only in types and are never set at run time.
+// Resource declarations follow one pattern, which tests read: each module that defines resources lists
+// them in `export interface ResourceTypes { "<kind>": { props: XProps; output: X } }`; `XProps` lists the
+// props, `export interface X extends Resource<"<kind>">` the output fields, and
+// `export function X(id: string, props…): Promise<X>` creates it. Output fields tagged @phantom (always
+// readonly) exist only in types and are never set at run time.
 
 /* eslint-disable */
 

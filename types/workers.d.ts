@@ -738,7 +738,7 @@ declare module "cloudflare:workers" {
   }
 
   /** The durable steps of a Workflow run: each named step's result is kept and not re-run on retry. */
-  export abstract class WorkflowStep {
+  export interface WorkflowStep {
     do<T>(name: string, callback: () => Promise<T>): Promise<T>;
     do<T>(name: string, config: WorkflowStepConfig, callback: () => Promise<T>): Promise<T>;
     sleep(name: string, duration: WorkflowSleepDuration): Promise<void>;
