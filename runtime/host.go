@@ -172,16 +172,26 @@ type ExitError struct{ Code int }
 
 func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
-// Compile parses a script with its source map, so that stack traces name
-// original positions.
-func (h *Host) Compile(s Script) (*goja.Program, error) {
+// Program is a compiled script with what error messages need to name its
+// original files. It is bound to no Host: any number of Hosts may run it,
+// at the same time (a pool of Worker isolates shares one).
+type Program struct {
+	prog  *goja.Program
+	src   *sources
+	entry string
+}
+
+// CompileProgram parses a script with its source map, so that stack traces
+// name original positions.
+func CompileProgram(s Script) (*Program, error) {
+	p := &Program{entry: s.Entry}
 	var gojaMap []byte
 	if len(s.SourceMap) > 0 {
 		m, err := sourcemap.Parse(s.SourceMap)
 		if err != nil {
 			return nil, err
 		}
-		h.src = newSources(m, s.Code)
+		p.src = newSources(m, s.Code)
 		shifted := *m
 		shifted.SourcesContent = nil
 		if shifted.Mappings, err = gojaMappings(m.Mappings); err != nil {
@@ -191,29 +201,52 @@ func (h *Host) Compile(s Script) (*goja.Program, error) {
 			return nil, err
 		}
 	}
-	h.entry = s.Entry
 	code := s.Code
 	if gojaMap != nil {
 		code += "\n//# sourceMappingURL=" + filepath.Base(s.File) + ".map\n"
 	}
 	ast, err := goja.Parse(s.File, code, parser.WithSourceMapLoader(func(string) ([]byte, error) { return gojaMap, nil }))
 	if err != nil {
-		return nil, h.syntaxError(err)
+		return nil, p.src.syntaxError(err)
 	}
-	prog, err := goja.CompileAST(ast, false)
+	if p.prog, err = goja.CompileAST(ast, false); err != nil {
+		return nil, p.src.syntaxError(err)
+	}
+	return p, nil
+}
+
+// Compile parses a script with its source map, so that stack traces name
+// original positions, and makes the Host name the script's original files
+// in errors.
+func (h *Host) Compile(s Script) (*goja.Program, error) {
+	p, err := CompileProgram(s)
 	if err != nil {
-		return nil, h.syntaxError(err)
+		return nil, err
 	}
-	return prog, nil
+	h.adopt(p)
+	return p.prog, nil
+}
+
+// Evaluate runs a compiled program's top-level code and returns its value;
+// from then on the Host names the program's original files in errors. Loop
+// goroutine only.
+func (h *Host) Evaluate(p *Program) (goja.Value, error) {
+	h.adopt(p)
+	return h.vm.RunProgram(p.prog)
+}
+
+func (h *Host) adopt(p *Program) {
+	h.src = p.src
+	h.entry = p.entry
 }
 
 // syntaxError maps a parse error at a bundle position to the original file.
-func (h *Host) syntaxError(err error) error {
+func (s *sources) syntaxError(err error) error {
 	var list parser.ErrorList
 	if errors.As(err, &list) && len(list) > 0 {
 		pe := list[0]
 		se := &ScriptError{Message: "SyntaxError: " + pe.Message}
-		if f, ok := h.src.original(pe.Position.Line, pe.Position.Column); ok {
+		if f, ok := s.original(pe.Position.Line, pe.Position.Column); ok {
 			se.Frames = []Frame{f}
 		}
 		return se

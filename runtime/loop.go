@@ -67,10 +67,49 @@ type Loop struct {
 	refTimers  int // timers that keep the loop alive
 	asyncCtx   any
 	tracker    asyncTracker
-	rejections []*goja.Promise
+	rejections []rejection
 	failure    error
-	onError    func(error) // serve mode: reports failures instead of stopping
+	onFailure  func(Failure) // serve mode: reports failures instead of stopping
 	main       *goja.Promise
+
+	// The job limit (SetJobLimit): the watchdog goroutine interrupts a job
+	// that has run longer than limit. jobMu orders the watchdog's interrupt
+	// against the end of the job it meant to stop.
+	limit    time.Duration
+	jobMu    sync.Mutex
+	jobSeq   uint64
+	jobStart time.Time // zero while no job runs
+	jobFired uint64    // the job the watchdog interrupted
+}
+
+// rejection is a promise rejected with no handler, and the async context
+// current when it was rejected.
+type rejection struct {
+	p   *goja.Promise
+	ctx any
+}
+
+// Failure describes a job that failed in serve mode.
+type Failure struct {
+	// Err is a *ScriptError for an uncaught exception or an unhandled
+	// rejection, else the reason given to Interrupt (a *JobLimitError when
+	// the job limit stopped the job).
+	Err error
+	// Context is the async context of the code that failed: the one current
+	// where an exception escaped, where JS was interrupted, or where an
+	// unhandled promise was rejected.
+	Context any
+	// Frames is where JS stood when an interrupt stopped it, innermost
+	// first (empty for other failures, whose errors carry their stack).
+	Frames []Frame
+}
+
+// JobLimitError is the failure of a job that ran longer than the loop's job
+// limit without yielding.
+type JobLimitError struct{ Limit time.Duration }
+
+func (e *JobLimitError) Error() string {
+	return fmt.Sprintf("exceeded the time limit: ran JavaScript for more than %v without yielding", e.Limit)
 }
 
 // NewLoop returns a loop for vm. It installs the promise rejection and async
@@ -232,10 +271,10 @@ func (t *asyncTracker) Exited() {
 func (l *Loop) trackRejection(p *goja.Promise, op goja.PromiseRejectionOperation) {
 	switch op {
 	case goja.PromiseRejectionReject:
-		l.rejections = append(l.rejections, p)
+		l.rejections = append(l.rejections, rejection{p: p, ctx: l.asyncCtx})
 	case goja.PromiseRejectionHandle:
 		for i, q := range l.rejections {
-			if q == p {
+			if q.p == p {
 				l.rejections = append(l.rejections[:i], l.rejections[i+1:]...)
 				break
 			}
@@ -244,13 +283,13 @@ func (l *Loop) trackRejection(p *goja.Promise, op goja.PromiseRejectionOperation
 }
 
 // fail records a failure: the run stops, or serve mode reports it.
-func (l *Loop) fail(err error) {
-	if l.onError != nil {
-		l.onError(err)
+func (l *Loop) fail(f Failure) {
+	if l.onFailure != nil {
+		l.onFailure(f)
 		return
 	}
 	if l.failure == nil {
-		l.failure = err
+		l.failure = f.Err
 	}
 }
 
@@ -258,33 +297,104 @@ func (l *Loop) fail(err error) {
 // interrupt, a rejected main promise, unhandled rejections.
 func (l *Loop) runJob(j job) {
 	l.asyncCtx = nil
+	l.beginJob()
 	err := j.run(l.vm)
+	l.endJob()
+	// An exception or interrupt leaves the context of the code it stopped
+	// (a promise reaction does not get to restore the outer one).
+	failedCtx := l.asyncCtx
 	l.asyncCtx = nil
 	if j.release != nil {
 		j.release()
 	}
 	if err != nil {
+		f := Failure{Err: err, Context: failedCtx}
 		var interrupted *goja.InterruptedError
 		if errors.As(err, &interrupted) {
 			l.vm.ClearInterrupt()
 			if reason, ok := interrupted.Value().(error); ok {
-				err = reason
+				f.Err = reason
 			}
+			f.Frames = parseStack(interrupted.String())
 		} else {
-			err = l.uncaught(err, false)
+			f.Err = l.uncaught(err, false)
 		}
-		l.fail(err)
+		l.fail(f)
 	}
 	if l.main != nil && l.main.State() == goja.PromiseStateRejected && l.failure == nil {
-		l.fail(l.uncaught(l.main.Result(), false))
+		l.fail(Failure{Err: l.uncaught(l.main.Result(), false)})
 	}
 	for len(l.rejections) > 0 {
-		p := l.rejections[0]
+		r := l.rejections[0]
 		l.rejections = l.rejections[1:]
-		if p == l.main {
+		if r.p == l.main {
 			continue
 		}
-		l.fail(l.uncaught(p.Result(), true))
+		l.fail(Failure{Err: l.uncaught(r.p.Result(), true), Context: r.ctx})
+	}
+}
+
+// SetJobLimit makes the loop stop JS that runs longer than d in one job (a
+// macrotask and the promise reactions it runs), as a Worker's CPU budget:
+// the job fails with *JobLimitError and, in serve mode, the loop carries on
+// with the next. Zero (the default) means no limit. Call it before Run or
+// Serve.
+func (l *Loop) SetJobLimit(d time.Duration) { l.limit = d }
+
+func (l *Loop) beginJob() {
+	if l.limit <= 0 {
+		return
+	}
+	l.jobMu.Lock()
+	l.jobSeq++
+	l.jobStart = time.Now()
+	l.jobMu.Unlock()
+}
+
+func (l *Loop) endJob() {
+	if l.limit <= 0 {
+		return
+	}
+	l.jobMu.Lock()
+	l.jobStart = time.Time{}
+	if l.jobFired == l.jobSeq {
+		// The interrupt may have landed after the job's JS had finished:
+		// it must not stop the next job.
+		l.vm.ClearInterrupt()
+	}
+	l.jobMu.Unlock()
+}
+
+// watchJobs runs the job limit's watchdog until the returned function is
+// called.
+func (l *Loop) watchJobs() (stop func()) {
+	if l.limit <= 0 {
+		return func() {}
+	}
+	tick := max(l.limit/4, time.Millisecond)
+	quit := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case now := <-t.C:
+				l.jobMu.Lock()
+				if !l.jobStart.IsZero() && l.jobFired != l.jobSeq && now.Sub(l.jobStart) > l.limit {
+					l.jobFired = l.jobSeq
+					l.vm.Interrupt(&JobLimitError{Limit: l.limit})
+				}
+				l.jobMu.Unlock()
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-exited
 	}
 }
 
@@ -321,6 +431,7 @@ func (l *Loop) Run(ctx context.Context, main func(vm *goja.Runtime) (goja.Value,
 	defer cancelOps()
 	l.start(opsCtx)
 	defer l.interruptOnDone(ctx)()
+	defer l.watchJobs()()
 
 	l.runJob(job{run: func(vm *goja.Runtime) error {
 		v, err := main(vm)
@@ -336,7 +447,7 @@ func (l *Loop) Run(ctx context.Context, main func(vm *goja.Runtime) (goja.Value,
 	}})
 	for l.failure == nil {
 		if ctx.Err() != nil {
-			l.fail(ErrInterrupted)
+			l.fail(Failure{Err: ErrInterrupted})
 			break
 		}
 		if j, ok := l.next(); ok {
@@ -345,7 +456,7 @@ func (l *Loop) Run(ctx context.Context, main func(vm *goja.Runtime) (goja.Value,
 		}
 		if l.idle() {
 			if l.main != nil && l.main.State() == goja.PromiseStatePending {
-				l.fail(ErrUnsettled)
+				l.fail(Failure{Err: ErrUnsettled})
 			}
 			break
 		}
@@ -364,12 +475,24 @@ func (l *Loop) Run(ctx context.Context, main func(vm *goja.Runtime) (goja.Value,
 // loop carries on. When ctx is done, Serve waits for Go operations in flight
 // and returns.
 func (l *Loop) Serve(ctx context.Context, onError func(error)) {
+	l.ServeFailures(ctx, func(f Failure) {
+		if onError != nil {
+			onError(f.Err)
+		}
+	})
+}
+
+// ServeFailures is Serve reporting each failure with the async context of
+// the code that failed, so that a server can fail the request it belongs
+// to. onFailure runs on the loop goroutine.
+func (l *Loop) ServeFailures(ctx context.Context, onFailure func(Failure)) {
 	l.start(ctx)
 	defer l.interruptOnDone(ctx)()
-	l.onError = func(err error) {
+	defer l.watchJobs()()
+	l.onFailure = func(f Failure) {
 		l.vm.ClearInterrupt()
-		if onError != nil {
-			onError(err)
+		if onFailure != nil {
+			onFailure(f)
 		}
 	}
 	for ctx.Err() == nil {

@@ -433,3 +433,84 @@ if (results.length !== 200) throw new Error("lost results");
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/run")
 }
+
+// The job limit stops a job that never yields, names where it stood and
+// which request (async context) it belonged to, and leaves short jobs and
+// the loop alone.
+func TestJobLimitStopsOnlyTheOverrunningJob(t *testing.T) {
+	vm := goja.New()
+	loop := runtime.NewLoop(vm)
+	loop.SetJobLimit(30 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	failures := make(chan runtime.Failure, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		loop.ServeFailures(ctx, func(f runtime.Failure) { failures <- f })
+	}()
+	prog, err := goja.Compile("spin.js", "function spin() {\n  let n = 0;\n  for (;;) { n = (n + 1) % 7; }\n}\n", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loop.Post(func(vm *goja.Runtime) error {
+		_, err := vm.RunProgram(prog)
+		return err
+	})
+	loop.Post(func(vm *goja.Runtime) error {
+		loop.SetAsyncContext("request-7")
+		// The overrunning code runs in a promise reaction.
+		_, err := vm.RunString(`Promise.resolve().then(() => spin())`)
+		return err
+	})
+	f := <-failures
+	var limit *runtime.JobLimitError
+	if !errors.As(f.Err, &limit) || limit.Limit != 30*time.Millisecond {
+		t.Fatalf("failure %v, want a JobLimitError", f.Err)
+	}
+	if f.Context != "request-7" {
+		t.Errorf("failure context %v, want request-7", f.Context)
+	}
+	if len(f.Frames) == 0 || f.Frames[0].Function != "spin" || f.Frames[0].Line != 3 {
+		t.Errorf("frames %v, want spin at line 3 first", f.Frames)
+	}
+	// Many short jobs after it run untouched.
+	for i := 0; i < 50; i++ {
+		got, err := runtime.Call(context.Background(), loop, func(vm *goja.Runtime) (goja.Value, error) {
+			return vm.RunString(`(() => { let s = 0; for (let i = 0; i < 1000; i++) s += i; return s })()`)
+		}, func(vm *goja.Runtime, v goja.Value) (int64, error) { return v.ToInteger(), nil })
+		if err != nil || got != 499500 {
+			t.Fatalf("job %d after the limit: %d, %v", i, got, err)
+		}
+	}
+	cancel()
+	<-done
+	select {
+	case f := <-failures:
+		t.Fatalf("unexpected failure %v", f.Err)
+	default:
+	}
+}
+
+// An unhandled rejection is reported with the async context it happened in.
+func TestServeRejectionCarriesContext(t *testing.T) {
+	loop := runtime.NewLoop(goja.New())
+	ctx, cancel := context.WithCancel(context.Background())
+	failures := make(chan runtime.Failure, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		loop.ServeFailures(ctx, func(f runtime.Failure) { failures <- f })
+	}()
+	loop.Post(func(vm *goja.Runtime) error {
+		loop.SetAsyncContext("request-9")
+		_, err := vm.RunString(`Promise.reject(new TypeError("lost"))`)
+		return err
+	})
+	f := <-failures
+	var se *runtime.ScriptError
+	if !errors.As(f.Err, &se) || !se.Rejection || se.Message != "TypeError: lost" || f.Context != "request-9" {
+		t.Fatalf("failure %+v (%v), want the rejection in request-9", f, f.Err)
+	}
+	cancel()
+	<-done
+}
