@@ -3,62 +3,23 @@ package webapi
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/dop251/goja"
 
 	"github.com/alchemy-go/alchemy/runtime"
 )
 
-//go:embed fetch.js
-var fetchSource string
-
-// fetchProgram is the compiled fetch classes, shared by every runtime of
-// the process and compiled on first use.
-var fetchProgram = sync.OnceValues(func() (*goja.Program, error) {
-	return goja.Compile("alchemy:fetch.js", fetchSource, true)
-})
-
-func (r *realm) fetchExport(name string) (goja.Value, error) {
-	if r.fetch == nil {
-		prog, err := fetchProgram()
-		if err != nil {
-			return nil, fmt.Errorf("compile fetch classes: %w", err)
-		}
-		factory, err := r.vm.RunProgram(prog)
-		if err != nil {
-			return nil, err
-		}
-		fn, ok := goja.AssertFunction(factory)
-		if !ok {
-			return nil, errors.New("fetch classes: factory is not a function")
-		}
-		v, err := fn(goja.Undefined(), r.fetchNatives())
-		if err != nil {
-			return nil, err
-		}
-		r.fetch = v.(*goja.Object)
-	}
-	return r.fetch.Get(name), nil
-}
-
-func (r *realm) fetchNatives() *goja.Object {
-	vm := r.vm
-	n := vm.NewObject()
-	_ = n.Set("encode", func(call goja.FunctionCall) goja.Value {
-		return NewUint8Array(vm, []byte(toWellFormed(call.Argument(0).String())))
-	})
-	_ = n.Set("decode", func(call goja.FunctionCall) goja.Value {
-		b, _ := Bytes(vm, call.Argument(0))
-		return vm.ToValue(strings.ToValidUTF8(string(b), "\uFFFD"))
-	})
+// fetchNatives are the Go halves of fetch.js.
+func fetchNatives(r *realm) *goja.Object {
+	n := textNatives(r)
 	_ = n.Set("fetch", r.nativeFetch)
+	_ = n.Set("encodeForm", r.encodeForm)
+	_ = n.Set("parseForm", r.parseForm)
 	return n
 }
 

@@ -1,17 +1,20 @@
 // Package webapi provides the web platform globals a Host offers: URL and
-// URLSearchParams, TextEncoder and TextDecoder, atob and btoa,
-// structuredClone, crypto (randomUUID, getRandomValues), and Headers,
-// Request, Response and fetch over Go's net/http. Each global is made on
-// first use, so a program pays only for what it touches, and code shared
-// between runtimes (the fetch classes) is compiled once per process.
+// URLSearchParams, TextEncoder and TextDecoder (and their streams), atob
+// and btoa, structuredClone, crypto (randomUUID, getRandomValues, subtle),
+// Headers, Request, Response and fetch over Go's net/http, the streams
+// (ReadableStream, WritableStream, TransformStream), Blob, File, FormData,
+// Event, EventTarget, AbortController, AbortSignal, DOMException and
+// performance. Each global is made on first use, so a program pays only for
+// what it touches, and the JS parts are compiled once per process.
 //
-// The Worker runtime installs the same globals per isolate; new globals
-// (streams, Blob, FormData, AbortController, crypto.subtle) are added as
-// further entries of the table Install walks.
+// Programs and the Worker runtime install the same globals; a server in Go
+// reaches the fetch classes' fast paths through FetchInternals.
 package webapi
 
 import (
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/dop251/goja"
 
@@ -24,10 +27,13 @@ type realm struct {
 	h       *runtime.Host
 	vm      *goja.Runtime
 	url     *goja.Object // URL module exports
-	fetch   *goja.Object // fetch classes
+	parts   map[*jsPart]*goja.Object
 	encoder *goja.Object
 	decoder *goja.Object
+	subtle  *subtleAPI
 }
+
+type realmKey struct{}
 
 // global is one lazily made global.
 type global struct {
@@ -35,8 +41,12 @@ type global struct {
 	make func(r *realm) (goja.Value, error)
 }
 
+func partGlobal(p *jsPart, name string) global {
+	return global{name, func(r *realm) (goja.Value, error) { return r.export(p, name) }}
+}
+
 func globals() []global {
-	return []global{
+	gs := []global{
 		{"URL", func(r *realm) (goja.Value, error) { return r.urlExport("URL") }},
 		{"URLSearchParams", func(r *realm) (goja.Value, error) { return r.urlExport("URLSearchParams") }},
 		{"TextEncoder", func(r *realm) (goja.Value, error) { return r.textEncoder(), nil }},
@@ -45,20 +55,110 @@ func globals() []global {
 		{"btoa", func(r *realm) (goja.Value, error) { return r.vm.ToValue(r.btoa), nil }},
 		{"structuredClone", func(r *realm) (goja.Value, error) { return r.vm.ToValue(r.structuredClone), nil }},
 		{"crypto", func(r *realm) (goja.Value, error) { return r.crypto(), nil }},
-		{"Headers", func(r *realm) (goja.Value, error) { return r.fetchExport("Headers") }},
-		{"Request", func(r *realm) (goja.Value, error) { return r.fetchExport("Request") }},
-		{"Response", func(r *realm) (goja.Value, error) { return r.fetchExport("Response") }},
-		{"fetch", func(r *realm) (goja.Value, error) { return r.fetchExport("fetch") }},
+		{"CryptoKey", func(r *realm) (goja.Value, error) { return r.subtleAPI().keyCtor, nil }},
+		{"performance", func(r *realm) (goja.Value, error) { return r.performance(), nil }},
 	}
+	for _, n := range []string{"Headers", "Request", "Response", "fetch"} {
+		gs = append(gs, partGlobal(fetchPart, n))
+	}
+	for _, n := range []string{"DOMException", "Event", "CustomEvent", "EventTarget", "AbortController", "AbortSignal"} {
+		gs = append(gs, partGlobal(eventsPart, n))
+	}
+	for _, n := range []string{
+		"ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamBYOBReader", "ReadableStreamDefaultController",
+		"WritableStream", "WritableStreamDefaultWriter", "WritableStreamDefaultController",
+		"TransformStream", "TransformStreamDefaultController", "ByteLengthQueuingStrategy", "CountQueuingStrategy",
+		"TextEncoderStream", "TextDecoderStream",
+	} {
+		gs = append(gs, partGlobal(streamsPart, n))
+	}
+	for _, n := range []string{"Blob", "File", "FormData"} {
+		gs = append(gs, partGlobal(blobPart, n))
+	}
+	return gs
 }
 
 // Install defines the web globals on h. Each is made the first time a
 // program reads it. Loop goroutine only.
 func Install(h *runtime.Host) {
-	r := &realm{h: h, vm: h.VM()}
+	r := realmOf(h)
 	for _, g := range globals() {
 		runtime.DefineLazyGlobal(r.vm, g.name, func() (goja.Value, error) { return g.make(r) })
 	}
+}
+
+func realmOf(h *runtime.Host) *realm {
+	v, _ := h.Local(realmKey{}, func() (any, error) {
+		return &realm{h: h, vm: h.VM(), parts: map[*jsPart]*goja.Object{}}, nil
+	})
+	return v.(*realm)
+}
+
+// FetchInternals returns the fetch classes' fast paths for a server written
+// in Go (see the internals object at the end of fetch.js):
+// incomingRequest(method, url, flatHeaders, body, cf), newResponse(status,
+// statusText, flatHeaders, body, url), exportRequest(request) and
+// exportResponse(response). Loop goroutine only.
+func FetchInternals(h *runtime.Host) (*goja.Object, error) {
+	v, err := realmOf(h).export(fetchPart, "internals")
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return nil, errors.New("fetch.js has no internals")
+	}
+	return obj, nil
+}
+
+// jsPart is a JS source file evaluated once per realm: it evaluates to a
+// factory function called with the natives and returning the exports.
+type jsPart struct {
+	file    string
+	source  *string
+	natives func(r *realm) *goja.Object
+	program func() (*goja.Program, error)
+}
+
+func newPart(file string, source *string, natives func(r *realm) *goja.Object) *jsPart {
+	p := &jsPart{file: file, source: source, natives: natives}
+	p.program = sync.OnceValues(func() (*goja.Program, error) {
+		return goja.Compile("alchemy:"+file, *p.source, true)
+	})
+	return p
+}
+
+// export returns one export of a part, evaluating the part on first use.
+func (r *realm) export(p *jsPart, name string) (goja.Value, error) {
+	exports, ok := r.parts[p]
+	if !ok {
+		prog, err := p.program()
+		if err != nil {
+			return nil, fmt.Errorf("compile %s: %w", p.file, err)
+		}
+		factory, err := r.vm.RunProgram(prog)
+		if err != nil {
+			return nil, err
+		}
+		fn, ok := goja.AssertFunction(factory)
+		if !ok {
+			return nil, fmt.Errorf("%s: factory is not a function", p.file)
+		}
+		var natives goja.Value = goja.Undefined()
+		if p.natives != nil {
+			natives = p.natives(r)
+		}
+		v, err := fn(goja.Undefined(), natives)
+		if err != nil {
+			return nil, err
+		}
+		exports, ok = v.(*goja.Object)
+		if !ok {
+			return nil, errors.New(p.file + ": factory returned no exports")
+		}
+		r.parts[p] = exports
+	}
+	return exports.Get(name), nil
 }
 
 // Bytes returns the bytes of an ArrayBuffer or an ArrayBuffer view (typed
@@ -107,14 +207,29 @@ func throwError(vm *goja.Runtime, ctor, format string, args ...any) {
 	panic(obj)
 }
 
-// throwDOMException throws an Error named like the DOMException it stands
-// for (goja has no DOMException).
+// throwDOMException throws a DOMException named name.
 func throwDOMException(vm *goja.Runtime, name, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
+	panic(newDOMException(vm, name, fmt.Sprintf(format, args...)))
+}
+
+// newDOMException returns a DOMException, or an Error named like one when
+// the class cannot be made.
+func newDOMException(vm *goja.Runtime, name, msg string) *goja.Object {
+	if obj, err := vm.New(vm.Get("DOMException"), vm.ToValue(msg), vm.ToValue(name)); err == nil {
+		return obj
+	}
 	obj, err := vm.New(vm.Get("Error"), vm.ToValue(msg))
 	if err != nil {
-		panic(vm.NewTypeError(msg))
+		return vm.NewTypeError(msg)
 	}
 	_ = obj.Set("name", name)
-	panic(obj)
+	return obj
 }
+
+// DOMError is a Go error that becomes a DOMException in JS.
+type DOMError struct {
+	Name    string
+	Message string
+}
+
+func (e *DOMError) Error() string { return e.Name + ": " + e.Message }
