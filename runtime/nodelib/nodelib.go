@@ -1,7 +1,7 @@
 // Package nodelib provides the Node.js built-in modules programs commonly
 // use: node:path, node:fs, node:fs/promises, node:assert, node:crypto
 // (random values, hashes, HMACs), node:os, node:url, node:util,
-// node:buffer and node:process, each also under its bare name. Register adds
+// node:buffer, node:process and node:events, each also under its bare name. Register adds
 // them to a runtime.Registry; InstallGlobals adds the Node globals Buffer and
 // global.
 package nodelib
@@ -34,6 +34,7 @@ func Modules() []runtime.Module {
 		utilModule(),
 		bufferModule(),
 		processModule(),
+		eventsModule(),
 	}
 }
 

@@ -180,3 +180,30 @@ func TestUnsupportedBuiltins(t *testing.T) {
 		t.Errorf("stdout = %q", out)
 	}
 }
+
+func TestEvents(t *testing.T) {
+	out := runtimetest.Program(t, `
+import EventEmitter, { once, on } from "node:events";
+import { EventEmitter as Named } from "events";
+class Bus extends EventEmitter {}
+const bus = new Bus();
+const seen: string[] = [];
+bus.on("x", (a, b) => seen.push("on " + a + b));
+bus.once("x", (a) => seen.push("once " + a));
+bus.prependListener("x", () => seen.push("first"));
+console.log(bus.emit("x", 1, 2), bus.emit("x", 3, 4), bus.emit("nothing"), seen.join(", "));
+console.log(bus.listenerCount("x"), bus.eventNames().join(","), Named === EventEmitter);
+setTimeout(() => bus.emit("ready", "go"), 1);
+console.log((await once(bus, "ready")).join(""));
+try { bus.emit("error", new Error("unhandled")); } catch (e: any) { console.log("thrown", e.message); }
+const it = on(bus, "tick");
+setTimeout(() => { bus.emit("tick", 1); bus.emit("tick", 2); }, 1);
+const ticks: number[] = [];
+for await (const [n] of it) { ticks.push(n); if (ticks.length === 2) break; }
+console.log(ticks.join(","), bus.listenerCount("tick"));
+`)
+	want := "true true false first, on 12, once 1, first, on 34\n2 x true\ngo\nthrown unhandled\n1,2 0\n"
+	if out != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+	}
+}
