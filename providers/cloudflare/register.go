@@ -1,0 +1,177 @@
+// Package cloudflare implements the resources of alchemy/cloudflare
+// (Worker, KVNamespace, R2Bucket, D1Database, Queue, QueueConsumer, Route,
+// CustomDomain, WorkerSubdomain) as Go providers of the engine, and
+// describes the module's JavaScript surface (exports, props normalization,
+// binding descriptors) as data for the JS bridge.
+//
+// Props, stored props and outputs follow the TypeScript Alchemy 0.94 so
+// that its state files are read and written unchanged. All API traffic goes
+// through one Client per credentials: one retry policy, one rate governor,
+// per-run caches.
+package cloudflare
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/alchemy-go/alchemy/engine"
+	"github.com/alchemy-go/alchemy/value"
+)
+
+// Resource kinds.
+const (
+	KindWorker          = "cloudflare::Worker"
+	KindKVNamespace     = "cloudflare::KVNamespace"
+	KindR2Bucket        = "cloudflare::R2Bucket"
+	KindD1Database      = "cloudflare::D1Database"
+	KindQueue           = "cloudflare::Queue"
+	KindQueueConsumer   = "cloudflare::QueueConsumer"
+	KindRoute           = "cloudflare::Route"
+	KindCustomDomain    = "cloudflare::CustomDomain"
+	KindWorkerSubdomain = "cloudflare::WorkerSubdomain"
+)
+
+// Options configure the Cloudflare resources of a run.
+type Options struct {
+	// API is the default connection (usually ConfigFromEnv(os.Getenv)).
+	// Resources may override parts of it with their baseUrl, apiToken,
+	// apiKey, email and accountId props.
+	API Config
+	// Dir is the directory the program runs in: Worker entrypoints and
+	// assets, and D1 migrationsDir, are resolved from it.
+	Dir string
+	// Local is true under --dev (stored props record it as dev.force).
+	Local bool
+}
+
+// Cloudflare is the set of Cloudflare providers of one run, sharing
+// clients, rate governors and lookups.
+type Cloudflare struct {
+	opts Options
+
+	mu        sync.Mutex
+	clients   map[string]*Client
+	governors map[string]*Governor
+	bundles   sync.Map // FQN → *workerBuild, from a Worker's check to its update
+}
+
+// New returns the provider set.
+func New(opts Options) *Cloudflare {
+	return &Cloudflare{opts: opts, clients: map[string]*Client{}, governors: map[string]*Governor{}}
+}
+
+// Register registers every resource kind of alchemy/cloudflare.
+func Register(reg *engine.Registry, opts Options) (*Cloudflare, error) {
+	c := New(opts)
+	providers := map[string]engine.Provider{
+		KindWorker:          &workerProvider{c},
+		KindKVNamespace:     &kvProvider{c},
+		KindR2Bucket:        &r2Provider{c},
+		KindD1Database:      &d1Provider{c},
+		KindQueue:           &queueProvider{c},
+		KindQueueConsumer:   &consumerProvider{c},
+		KindRoute:           &routeProvider{c},
+		KindCustomDomain:    &domainProvider{c},
+		KindWorkerSubdomain: &subdomainProvider{},
+	}
+	for _, kind := range Kinds() {
+		if err := reg.Register(kind, providers[kind]); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Kinds lists the resource kinds, in a fixed order.
+func Kinds() []string {
+	return []string{KindWorker, KindKVNamespace, KindR2Bucket, KindD1Database, KindQueue,
+		KindQueueConsumer, KindRoute, KindCustomDomain, KindWorkerSubdomain}
+}
+
+// Client returns the client for a resource's props: the run's default
+// connection with the props' API options laid over it. Clients, and the
+// governor of each credential, are shared for the whole run.
+func (c *Cloudflare) Client(p props) (*Client, error) {
+	cfg, err := p.apiOptions(c.opts.API)
+	if err != nil {
+		return nil, err
+	}
+	return c.clientFor(cfg)
+}
+
+// DefaultClient returns the client of the run's default connection.
+func (c *Cloudflare) DefaultClient() (*Client, error) { return c.clientFor(c.opts.API) }
+
+func (c *Cloudflare) clientFor(cfg Config) (*Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := cfg.key()
+	if cl, ok := c.clients[key]; ok {
+		return cl, nil
+	}
+	if cfg.Governor == nil {
+		cred := cfg.APIToken + "\x00" + cfg.APIKey
+		g, ok := c.governors[cred]
+		if !ok {
+			g = newDefaultGovernor()
+			c.governors[cred] = g
+		}
+		cfg.Governor = g
+	}
+	cl, err := NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.clients[key] = cl
+	return cl, nil
+}
+
+// clientOf returns the client for req's props.
+func (c *Cloudflare) clientOf(req *engine.Request) (*Client, props, error) {
+	p, err := propsOf(req)
+	if err != nil {
+		return nil, p, err
+	}
+	cl, err := c.Client(p)
+	if err != nil {
+		return nil, p, fmt.Errorf("%s %q: %w", shortKind(req.Kind), req.ID, err)
+	}
+	return cl, p, nil
+}
+
+// takeOver reports whether a create may take over an existing resource of
+// the same name: with adopt, or when it resumes a create that a crash
+// interrupted (the resource may exist from that attempt).
+func takeOver(req *engine.Request) bool {
+	return req.Adopt || resuming(req)
+}
+
+// resuming reports whether a create retries one that a crash left in
+// state as "creating": the engine then hands the props of that attempt as
+// OldProps, while a fresh create gets an empty object.
+func resuming(req *engine.Request) bool {
+	if req.Op != engine.OpCreate || req.Replacement {
+		return false
+	}
+	o, ok := req.OldProps.(*value.Object)
+	return ok && o.Len() > 0
+}
+
+// wrap prefixes an error with the resource.
+func wrap(req *engine.Request, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s %q: %w", shortKind(req.Kind), req.ID, err)
+}
+
+// deleteEnabled reads the delete prop (default true).
+func deleteEnabled(p props) (bool, error) { return p.boolean("delete", true) }
+
+// ignoreNotFound drops a 404: deleting what is gone is not an error.
+func ignoreNotFound(err error) error {
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
