@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -112,4 +113,17 @@ func workerExternalsPlugin(dir string, nodeCompat bool) api.Plugin {
 			})
 		},
 	}
+}
+
+// Parts returns the bundle as the module parts of a script upload: the ES
+// module named name (its sourceMappingURL comment names the map part) and
+// its source map as name+".map".
+func (w *Worker) Parts(name string) []UploadedModule {
+	code := sourceMappingURL.ReplaceAllString(w.Code, "")
+	code = strings.TrimRight(code, "\n") + "\n//# sourceMappingURL=" + path.Base(name) + ".map\n"
+	parts := []UploadedModule{{Name: name, ContentType: "application/javascript+module", Content: []byte(code)}}
+	if w.SourceMap != nil {
+		parts = append(parts, UploadedModule{Name: name + ".map", ContentType: "application/source-map", Content: w.SourceMap})
+	}
+	return parts
 }
