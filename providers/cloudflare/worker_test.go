@@ -1,0 +1,232 @@
+package cloudflare_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/alchemy-go/alchemy/engine"
+	"github.com/alchemy-go/alchemy/local"
+	"github.com/alchemy-go/alchemy/value"
+)
+
+const seedWorker = `export default {
+  async fetch(request, env, ctx) {
+    const value = await env.MY_KV.get("key");
+    return new Response("Value: " + value + " " + env.API_KEY + " " + env.DEBUG_MODE);
+  }
+};
+`
+
+// settings reads a script's settings through the API.
+type settingsJSON struct {
+	Bindings []map[string]any `json:"bindings"`
+	Tags     []string         `json:"tags"`
+}
+
+func (h *harness) settings(script string) (settingsJSON, int) {
+	h.t.Helper()
+	raw, status := h.api(http.MethodGet, "/workers/scripts/"+script+"/settings", nil)
+	var s settingsJSON
+	json.Unmarshal(raw, &s)
+	return s, status
+}
+
+func bindingOf(s settingsJSON, name string) map[string]any {
+	for _, b := range s.Bindings {
+		if b["name"] == name {
+			return b
+		}
+	}
+	return nil
+}
+
+// The first seed program: a KV namespace and a Worker binding it, a string
+// and a boolean.
+func seedProgram(out *value.Object) program {
+	return func(ctx context.Context, r *runner) error {
+		kv, err := r.apply(ctx, "cloudflare::KVNamespace", "MY_KV", obj("title", "my-kv-namespace"))
+		if err != nil {
+			return err
+		}
+		w, err := r.apply(ctx, "cloudflare::Worker", "my-worker", obj(
+			"name", "my-worker",
+			"entrypoint", "./src/worker.ts",
+			"bindings", obj("MY_KV", kv, "API_KEY", "secret-key", "DEBUG_MODE", true),
+		))
+		if err == nil && out != nil {
+			*out = *w
+		}
+		return err
+	}
+}
+
+func TestSeedKVWorkerLifecycle(t *testing.T) {
+	h := newHarness(t, local.Options{Subdomain: "acme"})
+	h.write("src/worker.ts", seedWorker)
+	var w value.Object
+	ev := h.mustRun(seedProgram(&w))
+	acts := actions(ev)
+	if !slices.Equal(acts["app/test/my-worker"], []engine.Action{engine.ActionCreating, engine.ActionCreated}) {
+		t.Fatalf("actions %v", acts)
+	}
+	if got := str(&w, "url"); got != "https://my-worker.acme.workers.dev" {
+		t.Errorf("url = %q", got)
+	}
+	s, status := h.settings("my-worker")
+	if status != http.StatusOK {
+		t.Fatalf("settings: %d", status)
+	}
+	if b := bindingOf(s, "DEBUG_MODE"); b["type"] != "json" || b["json"] != true {
+		t.Errorf("DEBUG_MODE binding %v, want json true", b)
+	}
+	if b := bindingOf(s, "API_KEY"); b["type"] != "plain_text" || b["text"] != "secret-key" {
+		t.Errorf("API_KEY binding %v", b)
+	}
+	kvs := h.list("/storage/kv/namespaces")
+	if b := bindingOf(s, "MY_KV"); b["type"] != "kv_namespace" || len(kvs) != 1 || b["namespace_id"] != kvs[0]["id"] {
+		t.Errorf("MY_KV binding %v, namespaces %v", b, kvs)
+	}
+	// The output echoes the props first, then the Worker's fields.
+	wantKeys := []string{"name", "entrypoint", "bindings", "type", "id", "cwd", "compatibilityDate", "compatibilityFlags",
+		"format", "createdAt", "updatedAt", "url", "dev"}
+	var keys []string
+	for _, k := range w.Keys() {
+		if !value.IsSymbolKey(k) {
+			keys = append(keys, k)
+		}
+	}
+	if !slices.Equal(keys, wantKeys) {
+		t.Errorf("output keys %v\nwant %v", keys, wantKeys)
+	}
+	content, _ := h.rawGet("/workers/scripts/my-worker")
+	if !bytes.Contains(content, []byte("Value: ")) {
+		t.Errorf("uploaded script %q", content)
+	}
+
+	// Nothing changed: the KV namespace is skipped and the Worker is not
+	// uploaded again.
+	h.log.reset()
+	ev = h.mustRun(seedProgram(nil))
+	if got := actions(ev)["app/test/MY_KV"]; !slices.Equal(got, []engine.Action{engine.ActionSkipped}) {
+		t.Errorf("KV on re-run: %v", got)
+	}
+	if n := len(h.requests()); n != 0 {
+		t.Errorf("unchanged re-run made %d requests: %v", n, h.requests())
+	}
+
+	// Only the Worker's code changed: only the Worker is uploaded.
+	h.write("src/worker.ts", strings.Replace(seedWorker, "Value: ", "Value is ", 1))
+	h.log.reset()
+	ev = h.mustRun(seedProgram(nil))
+	if got := actions(ev)["app/test/MY_KV"]; !slices.Equal(got, []engine.Action{engine.ActionSkipped}) {
+		t.Errorf("KV on code change: %v", got)
+	}
+	reqs := h.requests()
+	if n := count(reqs, http.MethodPut, "/workers/scripts/my-worker"); n != 1 {
+		t.Errorf("code change: %d script uploads, want 1", n)
+	}
+	if n := count(reqs, "", "/storage/kv"); n != 0 {
+		t.Errorf("code change touched KV %d times", n)
+	}
+	content, _ = h.rawGet("/workers/scripts/my-worker")
+	if !bytes.Contains(content, []byte("Value is ")) {
+		t.Errorf("new code not uploaded: %q", content)
+	}
+
+	// A changed binding is an update too.
+	h.log.reset()
+	h.mustRun(func(ctx context.Context, r *runner) error {
+		kv, err := r.apply(ctx, "cloudflare::KVNamespace", "MY_KV", obj("title", "my-kv-namespace"))
+		if err != nil {
+			return err
+		}
+		_, err = r.apply(ctx, "cloudflare::Worker", "my-worker", obj("name", "my-worker", "entrypoint", "./src/worker.ts",
+			"bindings", obj("MY_KV", kv, "API_KEY", "other-key", "DEBUG_MODE", false)))
+		return err
+	})
+	s, _ = h.settings("my-worker")
+	if b := bindingOf(s, "API_KEY"); b["text"] != "other-key" {
+		t.Errorf("API_KEY after update: %v", b)
+	}
+
+	h.destroy()
+	h.assertEmpty()
+}
+
+func TestWorkerSecretsNeverOnDisk(t *testing.T) {
+	h := newHarness(t, local.Options{})
+	prog := func(secret string) program {
+		return func(ctx context.Context, r *runner) error {
+			_, err := r.apply(ctx, "cloudflare::Worker", "api", obj(
+				"script", "export default { fetch(r, env) { return new Response(env.TOKEN) } }",
+				"bindings", obj("TOKEN", value.NewSecret(secret)),
+			))
+			return err
+		}
+	}
+	h.mustRun(prog("s3cr3t-one"))
+	s, _ := h.settings("app-api-test")
+	if b := bindingOf(s, "TOKEN"); b["type"] != "secret_text" {
+		t.Fatalf("TOKEN binding %v", b)
+	}
+	file := h.stateFile("api.json")
+	if bytes.Contains(file, []byte("s3cr3t-one")) {
+		t.Fatal("the secret is in the state file in plaintext")
+	}
+	var rec struct {
+		Data map[string]json.RawMessage `json:"data"`
+	}
+	json.Unmarshal(file, &rec)
+	if !bytes.HasPrefix(rec.Data["deployHash"], []byte(`"hmac-sha256:`)) || !bytes.Contains(rec.Data["deployHashKey"], []byte(`"@secret"`)) {
+		t.Errorf("data %s: want a keyed hash and an encrypted key", file)
+	}
+
+	// The same secret: no upload. Another secret: an upload.
+	h.log.reset()
+	h.mustRun(prog("s3cr3t-one"))
+	if n := count(h.requests(), http.MethodPut, "/workers/scripts/app-api-test"); n != 0 {
+		t.Errorf("same secret: %d uploads", n)
+	}
+	h.log.reset()
+	h.mustRun(prog("s3cr3t-two"))
+	if n := count(h.requests(), http.MethodPut, "/workers/scripts/app-api-test"); n != 1 {
+		t.Errorf("new secret: %d uploads, want 1", n)
+	}
+	if bytes.Contains(h.stateFile("api.json"), []byte("s3cr3t-two")) {
+		t.Fatal("the new secret is in the state file in plaintext")
+	}
+	h.destroy()
+	h.assertEmpty()
+}
+
+func TestWorkerNameConflictNeedsAdopt(t *testing.T) {
+	h := newHarness(t, local.Options{})
+	script := obj("name", "taken", "script", "export default { fetch() { return new Response('x') } }")
+	h.mustRun(func(ctx context.Context, r *runner) error {
+		_, err := r.apply(ctx, "cloudflare::Worker", "first", script)
+		return err
+	})
+	_, err := h.run(engine.AppOptions{Stage: "other"}, func(ctx context.Context, r *runner) error {
+		_, err := r.apply(ctx, "cloudflare::Worker", "second", script)
+		return err
+	})
+	errorContains(t, err, `"second"`, `"taken"`, "already exists", "adopt")
+	_, err = h.run(engine.AppOptions{Stage: "other", Adopt: true}, func(ctx context.Context, r *runner) error {
+		_, err := r.apply(ctx, "cloudflare::Worker", "second", script)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("with --adopt: %v", err)
+	}
+	_, err = h.run(engine.AppOptions{Stage: "other", Phase: engine.PhaseDestroy}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.destroy()
+	h.assertEmpty()
+}
