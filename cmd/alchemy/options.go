@@ -57,6 +57,9 @@ type RunOptions struct {
 	// LockTimeout bounds the wait for the stage's state lock (0: the state
 	// store's default).
 	LockTimeout time.Duration
+	// Password encrypts the secrets in state: $ALCHEMY_PASSWORD (the
+	// password option of alchemy() wins over it).
+	Password string
 	// Argv is process.argv: the binary, the program's absolute path, then
 	// the flags as given (with the flag a command implies, such as
 	// --destroy, first).
@@ -225,6 +228,9 @@ func resolveRunOptions(command string, raw *rawRunOptions, cwd, binary string, e
 		RootDir:     cwd,
 		App:         raw.app,
 		LockTimeout: raw.lockTimeout,
+	}
+	if pw, ok := env("ALCHEMY_PASSWORD"); ok {
+		o.Password = pw
 	}
 	switch {
 	case raw.destroy:

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 
 	"github.com/alchemy-go/alchemy/bundler"
+	"github.com/alchemy-go/alchemy/engine"
+	"github.com/alchemy-go/alchemy/jsapi"
+	"github.com/alchemy-go/alchemy/providers/fs"
 	"github.com/alchemy-go/alchemy/runtime"
 	"github.com/alchemy-go/alchemy/runtime/nodelib"
 	"github.com/alchemy-go/alchemy/runtime/webapi"
@@ -78,13 +82,72 @@ func prepareRun(command string, args []string) (*RunOptions, *runtime.Env, error
 	return opts, env, nil
 }
 
-// builtinModules returns the registry of modules programs can import.
-func builtinModules() (*runtime.Registry, error) {
+// builtinModules returns the registry of modules programs can import: the
+// Node built-ins and the alchemy modules of the run.
+func builtinModules(api *jsapi.API) (*runtime.Registry, error) {
 	reg := runtime.NewRegistry()
 	if err := nodelib.Register(reg); err != nil {
 		return nil, err
 	}
+	for _, m := range api.Modules() {
+		if err := reg.Register(m); err != nil {
+			return nil, err
+		}
+	}
 	return reg, nil
+}
+
+// providers returns the engine registry of the Go resource kinds.
+func providers(opts *RunOptions) (*engine.Registry, error) {
+	reg := engine.NewRegistry()
+	if err := fs.Register(reg, opts.RootDir); err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
+
+// newAPI returns the alchemy module of a run, whose resource lines and
+// summary go to stdout.
+func newAPI(c cli, opts *RunOptions, env *runtime.Env) (*jsapi.API, *engine.TextReporter, error) {
+	kinds, err := providers(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	text := engine.NewTextReporter(c.stdout, engine.TextOptions{Color: colorOutput(c.stdout, env)})
+	api := jsapi.New(jsapi.Config{
+		Registry: kinds,
+		Reporter: text,
+		Defaults: jsapi.Defaults{
+			Stage:       opts.Stage,
+			Phase:       engine.Phase(opts.Phase),
+			App:         opts.App,
+			Password:    opts.Password,
+			Force:       opts.Force,
+			Adopt:       opts.Adopt,
+			Quiet:       opts.Quiet,
+			Local:       opts.Dev,
+			Watch:       opts.Watch,
+			RootDir:     opts.RootDir,
+			LockTimeout: opts.LockTimeout,
+		},
+	})
+	return api, text, nil
+}
+
+// colorOutput reports whether resource lines are coloured: only on a
+// terminal, and neither NO_COLOR nor CI is set.
+func colorOutput(w io.Writer, env *runtime.Env) bool {
+	for _, k := range []string{"NO_COLOR", "CI"} {
+		if v, ok := env.Get(k); ok && v != "" {
+			return false
+		}
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // virtualModules describes the registry's modules to the bundler, under
@@ -113,7 +176,12 @@ func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) 
 	if wd, err := os.Getwd(); err == nil {
 		cwd = wd
 	}
-	reg, err := builtinModules()
+	api, text, err := newAPI(c, opts, env)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "alchemy: %v\n", err)
+		return exitFailure
+	}
+	reg, err := builtinModules(api)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "alchemy: %v\n", err)
 		return exitFailure
@@ -144,8 +212,19 @@ func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) 
 		fmt.Fprint(c.stderr, strings.Replace(w.String(), "error: ", "warning: ", 1))
 	}
 	err = h.Run(ctx, runtime.Script{Code: res.Code, SourceMap: res.SourceMap, File: res.File, Entry: opts.File})
+	// Every apply in flight has settled (the loop waits for them): release
+	// the stage locks, then close with the summary.
+	if cerr := api.Close(); cerr != nil {
+		fmt.Fprintf(c.stderr, "alchemy: %v\n", cerr)
+	}
+	if api.Used() {
+		fmt.Fprintln(c.stdout, text.Summary())
+	}
 	var exit *runtime.ExitError
 	switch {
+	case err == nil && api.Failed():
+		fmt.Fprintln(c.stderr, "alchemy: the deployment failed: a resource failed (see above)")
+		return exitFailure
 	case err == nil:
 		return exitOK
 	case errors.As(err, &exit):
