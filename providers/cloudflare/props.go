@@ -28,6 +28,9 @@ func propsFrom(kind, id string, v value.Value) (props, error) {
 		p.o = value.NewObject(0)
 	case *value.Object:
 		p.o = v
+		if v == nil {
+			p.o = value.NewObject(0)
+		}
 	default:
 		return p, fmt.Errorf("%s %q: props must be an object, got %s", shortKind(kind), id, value.TypeName(v))
 	}
