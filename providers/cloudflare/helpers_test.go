@@ -69,6 +69,8 @@ type harness struct {
 	stage    string
 	local    bool
 	cfg      func(*cloudflare.Config)
+	// extra are further providers (the fixture's custom kind).
+	extra map[string]engine.Provider
 }
 
 func newHarness(t testing.TB, opt local.Options) *harness {
@@ -110,10 +112,21 @@ type runner struct {
 // and finalizes, as one CLI run does.
 func (h *harness) run(opts engine.AppOptions, prog program) ([]engine.Event, error) {
 	h.t.Helper()
+	return h.runCtx(context.Background(), opts, prog)
+}
+
+// runCtx is run with a context that a test may cancel to simulate a crash.
+func (h *harness) runCtx(ctx context.Context, opts engine.AppOptions, prog program) ([]engine.Event, error) {
+	h.t.Helper()
 	h.rec.Reset()
 	reg := engine.NewRegistry()
 	if _, err := cloudflare.Register(reg, cloudflare.Options{API: h.config(), Dir: h.root, Local: h.local}); err != nil {
 		h.t.Fatal(err)
+	}
+	for kind, p := range h.extra {
+		if err := reg.Register(kind, p); err != nil {
+			h.t.Fatal(err)
+		}
 	}
 	if opts.Name == "" {
 		opts.Name = h.app
@@ -121,7 +134,6 @@ func (h *harness) run(opts engine.AppOptions, prog program) ([]engine.Event, err
 	if opts.Stage == "" {
 		opts.Stage = h.stage
 	}
-	ctx := context.Background()
 	eng := engine.New(engine.Config{Store: h.store(), Registry: reg, Reporter: h.rec})
 	app, err := eng.Open(ctx, opts)
 	if err != nil {
@@ -388,4 +400,4 @@ func errorContains(t testing.TB, err error, parts ...string) {
 	}
 }
 
-var _ = errors.New
+func asResourceError(err error, re **engine.ResourceError) bool { return errors.As(err, re) }
