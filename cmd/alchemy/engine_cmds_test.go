@@ -2,14 +2,19 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
+	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -249,5 +254,56 @@ func cpDirCmd(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	if err != nil {
 		ts.Fatalf("cpdir: %v", err)
+	}
+}
+
+// Ctrl-C during a deployment exits 130 once the state is written.
+func TestInterruptedDeployment(t *testing.T) {
+	dir := t.TempDir()
+	prog := `import alchemy, { Resource } from "alchemy";
+import { writeFile } from "node:fs/promises";
+const Slow = Resource("intr::Slow", async function (id) {
+  await writeFile("started", "");
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
+  return this({});
+});
+await alchemy("intr", { stage: "dev" });
+await Slow("slow", {});
+`
+	if err := os.WriteFile(filepath.Join(dir, "alchemy.run.js"), []byte(prog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(alchemyBinary(t), "run")
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "started")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("program did not start: %s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want status %d\nstdout: %s\nstderr: %s", err, exitInterrupted, stdout.String(), stderr.String())
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ".alchemy/intr/dev/slow.json"))
+	if err != nil || !bytes.Contains(data, []byte(`"status": "creating"`)) {
+		t.Errorf("record: %v\n%s", err, data)
+	}
+	if !strings.Contains(stdout.String(), "1 failed in ") {
+		t.Errorf("no summary: %s", stdout.String())
 	}
 }
