@@ -23,6 +23,14 @@ type WorkerHost interface {
 	ScriptDeleted(account, script string)
 }
 
+// HostAttacher is implemented by a WorkerHost that needs the Server it
+// runs Workers for: its storage, account and hostnames. Start calls Attach
+// before serving. A host that also implements io.Closer is closed by the
+// Server's Close, after the last request and before the storage closes.
+type HostAttacher interface {
+	Attach(s *Server) error
+}
+
 // WorkerTarget is the Worker a request was routed to, and why.
 type WorkerTarget struct {
 	AccountID string

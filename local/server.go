@@ -110,6 +110,12 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("local cloudflare: %w", err)
 	}
+	if a, ok := s.host.(HostAttacher); ok {
+		if err := a.Attach(s); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("local cloudflare: worker host: %w", err)
+		}
+	}
 	if s.faults, err = newFaults(opt.Faults, opt.FaultSeed); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("local cloudflare: %w", err)
@@ -263,6 +269,9 @@ func (s *Server) Close() error {
 		}
 		if s.stopQueue != nil {
 			s.stopQueue()
+		}
+		if c, ok := s.host.(io.Closer); ok && s.st != nil {
+			errs = append(errs, c.Close())
 		}
 		if s.st != nil {
 			errs = append(errs, s.st.Close())

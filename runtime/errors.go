@@ -173,6 +173,13 @@ func isUserFile(file string) bool {
 	return strings.HasPrefix(file, "/") && !strings.HasSuffix(file, ".bundle.js")
 }
 
+// NewScriptError describes a thrown or rejected JS value (an Error with
+// its stack at original positions, or any other value inspected), for Go
+// code that catches JS errors itself. Loop goroutine only.
+func NewScriptError(vm *goja.Runtime, v goja.Value) *ScriptError {
+	return describeError(vm, v, 0)
+}
+
 // scriptErrorFromValue describes a thrown or rejected value. Loop goroutine.
 func scriptErrorFromValue(vm *goja.Runtime, v goja.Value) *ScriptError {
 	return describeError(vm, v, 0)

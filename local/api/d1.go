@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/alchemy-go/alchemy/local/store"
@@ -195,17 +194,5 @@ func (h *Handler) queryD1(raw bool) func(http.ResponseWriter, *http.Request, str
 	}
 }
 
-var sqliteDecoration = regexp.MustCompile(`^(?:SQL logic error|constraint failed|.*?): (.*?) \(\d+\)$`)
-
 // d1Message renders a SQL error the way D1 does: "<message>: SQLITE_ERROR".
-func d1Message(e *store.D1Error) string {
-	msg := e.Err.Error()
-	kind := "SQLITE_ERROR"
-	if strings.Contains(msg, "constraint failed") {
-		kind = "SQLITE_CONSTRAINT"
-	}
-	if m := sqliteDecoration.FindStringSubmatch(msg); m != nil {
-		msg = m[1]
-	}
-	return msg + ": " + kind
-}
+func d1Message(e *store.D1Error) string { return e.Message() }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -171,6 +172,28 @@ type D1Error struct {
 }
 
 func (e *D1Error) Error() string { return e.Err.Error() }
+
+var sqliteDecoration = regexp.MustCompile(`^(?:SQL logic error|constraint failed|.*?): (.*?) \(\d+\)$`)
+
+// Message renders the error the way D1 reports it: "<message>: SQLITE_ERROR"
+// (or SQLITE_CONSTRAINT for a constraint violation).
+func (e *D1Error) Message() string {
+	kind := "SQLITE_ERROR"
+	if strings.Contains(e.Err.Error(), "constraint failed") {
+		kind = "SQLITE_CONSTRAINT"
+	}
+	return SQLiteMessage(e.Err) + ": " + kind
+}
+
+// SQLiteMessage is a SQLite error without the driver's decoration:
+// "no such table: x" rather than "SQL logic error: no such table: x (1)".
+func SQLiteMessage(err error) string {
+	msg := err.Error()
+	if m := sqliteDecoration.FindStringSubmatch(msg); m != nil {
+		msg = m[1]
+	}
+	return msg
+}
 func (e *D1Error) Unwrap() error { return e.Err }
 
 // D1Exec runs statements against a database, one result per SQL statement.

@@ -11,6 +11,7 @@
 //	secret.key        key sealing secret bindings at rest
 //	r2/<blob id>      R2 object bodies, one file each
 //	d1/<uuid>.sqlite  one SQLite file per D1 database
+//	do/<namespace>/<object>.sqlite  one SQLite file per Durable Object
 package store
 
 import (

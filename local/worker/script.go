@@ -1,0 +1,274 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/alchemy-go/alchemy/bundler"
+	"github.com/alchemy-go/alchemy/local/store"
+	"github.com/alchemy-go/alchemy/runtime"
+)
+
+// Worker is one deployed script and the version of it that serves.
+type Worker struct {
+	rt  *Runtime
+	key workerKey
+
+	mu      sync.Mutex
+	gen     uint64        // bumped by every change of the script
+	cur     *version      // the newest loaded version (stale when cur.gen < gen)
+	loading chan struct{} // closed when the load in progress finishes
+}
+
+// errNoScript is the load error of a Worker that is not deployed.
+var errNoScript = errors.New("no such Worker")
+
+// acquire returns the version to run a request on, loading the script's
+// current code first when needed. The caller releases it.
+func (w *Worker) acquire(ctx context.Context) (*version, error) {
+	for {
+		w.mu.Lock()
+		if v := w.cur; v != nil && v.gen == w.gen {
+			v.refs.Add(1)
+			w.mu.Unlock()
+			if v.err != nil {
+				v.release()
+				return nil, v.err
+			}
+			return v, nil
+		}
+		ch := w.startLoad()
+		w.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// startLoad starts loading the current code unless a load is running.
+// Called with w.mu held.
+func (w *Worker) startLoad() chan struct{} {
+	if w.loading == nil {
+		ch := make(chan struct{})
+		w.loading = ch
+		go w.load(w.gen, ch)
+	}
+	return w.loading
+}
+
+func (w *Worker) load(gen uint64, done chan struct{}) {
+	v := w.rt.newVersion(w, gen)
+	w.mu.Lock()
+	old := w.cur
+	w.cur = v
+	w.loading = nil
+	if gen != w.gen && old != nil {
+		// Changed again while loading: load once more.
+		w.startLoad()
+	}
+	w.mu.Unlock()
+	close(done)
+	if old != nil {
+		old.retire()
+	}
+}
+
+// changed records a new version of the script. A Worker that has run
+// loads it right away, so that the next request does not wait.
+func (w *Worker) changed() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.gen++
+	if w.cur != nil {
+		w.startLoad()
+	}
+}
+
+func (w *Worker) shutdown() {
+	w.mu.Lock()
+	v := w.cur
+	w.cur = nil
+	w.mu.Unlock()
+	if v != nil {
+		v.retire()
+	}
+}
+
+// version is one loaded version of a Worker's code with its isolates.
+type version struct {
+	w          *Worker
+	gen        uint64
+	err        error // the load failed; every request gets it
+	script     *store.Script
+	prog       *runtime.Program
+	nodeCompat bool
+	classic    bool // service-worker syntax
+	bindings   []binding
+
+	refs    atomic.Int64 // requests using the version, plus one while it is current
+	retired atomic.Bool
+
+	mu       sync.Mutex
+	isolates []*isolate // by slot; nil until started
+	closed   bool
+}
+
+// loadError is a Worker that could not be loaded: its code does not
+// bundle, compile or evaluate.
+type loadError struct {
+	script string
+	err    error
+	text   string // the error as people read it
+}
+
+func (e *loadError) Error() string { return e.text }
+func (e *loadError) Unwrap() error { return e.err }
+
+func (rt *Runtime) newVersion(w *Worker, gen uint64) *version {
+	v := &version{w: w, gen: gen}
+	v.refs.Store(1)
+	v.isolates = make([]*isolate, rt.opts.Isolates)
+	if err := v.load(); err != nil {
+		if !errors.Is(err, errNoScript) && !errors.Is(err, ErrClosed) {
+			rt.errorf(w.key.script, "%s", err.Error())
+		}
+		v.err = err
+	}
+	return v
+}
+
+func (v *version) load() error {
+	rt, name := v.w.rt, v.w.key.script
+	st, err := rt.store()
+	if err != nil {
+		return err
+	}
+	sc, err := st.Script(rt.ctx, v.w.key.account, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return errNoScript
+	}
+	if err != nil {
+		return fmt.Errorf("load Worker %q: %w", name, err)
+	}
+	v.script = sc
+	for _, f := range sc.Settings.CompatibilityFlags {
+		if strings.HasPrefix(f, "nodejs_compat") {
+			v.nodeCompat = true
+		}
+	}
+	v.classic = sc.MainModule == ""
+	mods := make([]bundler.UploadedModule, len(sc.Modules))
+	for i, m := range sc.Modules {
+		mods[i] = bundler.UploadedModule{Name: m.Name, ContentType: m.ContentType, Content: m.Content}
+	}
+	linked, err := bundler.BundleUploaded(bundler.UploadOptions{
+		Modules: mods, MainModule: sc.MainModule, BodyPart: sc.BodyPart,
+		Builtins: rt.builtins[v.nodeCompat], File: "/" + name + ".bundle.js",
+	})
+	if err != nil {
+		text := err.Error()
+		if !v.nodeCompat && strings.Contains(text, `"node:`) {
+			text += " (Node built-ins need the nodejs_compat compatibility flag)"
+		}
+		return &loadError{script: name, err: err, text: "the Worker does not build: " + text}
+	}
+	v.prog, err = runtime.CompileProgram(runtime.Script{Code: linked.Code, SourceMap: linked.SourceMap, File: linked.File})
+	if err != nil {
+		return &loadError{script: name, err: err, text: "the Worker does not compile: " + err.Error()}
+	}
+	if v.bindings, err = v.describeBindings(); err != nil {
+		return &loadError{script: name, err: err, text: err.Error()}
+	}
+	// The first isolate evaluates the code now, so that a Worker that
+	// throws at startup fails here, once.
+	iso := v.start(0)
+	<-iso.ready
+	if iso.err != nil {
+		return iso.err
+	}
+	return nil
+}
+
+// start starts the isolate of a slot. Called once per slot.
+func (v *version) start(slot int) *isolate {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if iso := v.isolates[slot]; iso != nil {
+		return iso
+	}
+	iso := newIsolate(v, slot)
+	v.isolates[slot] = iso
+	return iso
+}
+
+// pick returns the least busy started isolate, and starts another one
+// when every started isolate is busy.
+func (v *version) pick(ctx context.Context) (*isolate, error) {
+	v.mu.Lock()
+	var best *isolate
+	free := -1
+	for i, iso := range v.isolates {
+		if iso == nil {
+			if free < 0 {
+				free = i
+			}
+			continue
+		}
+		if best == nil || iso.inflight.Load() < best.inflight.Load() {
+			best = iso
+		}
+	}
+	closed := v.closed
+	v.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	if best == nil || best.inflight.Load() > 0 && free >= 0 {
+		started := v.start(free)
+		if best == nil {
+			best = started
+		}
+	}
+	return best.wait(ctx)
+}
+
+// isolateFor returns the isolate a Durable Object lives in: always the
+// same one for an object while the version serves.
+func (v *version) isolateFor(ctx context.Context, objectID string) (*isolate, error) {
+	h := fnv.New32a()
+	h.Write([]byte(objectID))
+	return v.start(int(h.Sum32() % uint32(len(v.isolates)))).wait(ctx)
+}
+
+func (v *version) release() {
+	if v.refs.Add(-1) == 0 && v.retired.Load() {
+		v.close()
+	}
+}
+
+// retire takes the version out of service: it closes when its last
+// request finishes.
+func (v *version) retire() {
+	if v.retired.CompareAndSwap(false, true) {
+		v.release()
+	}
+}
+
+func (v *version) close() {
+	v.mu.Lock()
+	v.closed = true
+	isolates := v.isolates
+	v.mu.Unlock()
+	for _, iso := range isolates {
+		if iso != nil {
+			iso.shutdown()
+		}
+	}
+}

@@ -1,0 +1,251 @@
+// Package worker runs the Workers deployed to the local Cloudflare: their
+// uploaded modules linked into one script and run in goja, a small pool of
+// isolates per Worker (each with its own event loop and globals), bindings
+// backed by the local Cloudflare's storage (KV, R2, D1, Durable Objects,
+// Queues, service bindings, text, secret and JSON values, version
+// metadata), cron and queue events, and a CPU budget per request.
+//
+// A Runtime is the local Cloudflare's WorkerHost and QueueHost:
+//
+//	rt := worker.New(worker.Options{Log: os.Stderr})
+//	srv, err := local.Start(ctx, local.Options{Host: rt})
+//
+// Requests reach Workers through the Server's Host routing, or through
+// Handler for a Worker served on its own port (dev mode).
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	goruntime "runtime"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/alchemy-go/alchemy/bundler"
+	"github.com/alchemy-go/alchemy/local"
+	"github.com/alchemy-go/alchemy/local/store"
+	"github.com/alchemy-go/alchemy/runtime"
+)
+
+// DefaultCPULimit is the default CPU budget of a request: the longest it
+// may run JavaScript without yielding. Cloudflare's budget is CPU time in
+// V8; goja runs JavaScript about ten times slower, hence ten times
+// Cloudflare's default of 50 ms.
+const DefaultCPULimit = 500 * time.Millisecond
+
+// Options configure a Runtime.
+type Options struct {
+	// Log receives the Workers' console output and errors, each line
+	// tagged "[name] "; nil means os.Stderr.
+	Log io.Writer
+	// CPULimit is how long a request may run JavaScript without yielding
+	// before it is stopped and answered with a 500: the wall time of one
+	// turn of the isolate's event loop, which approximates CPU time. Zero
+	// means DefaultCPULimit; a negative value means no limit.
+	CPULimit time.Duration
+	// Isolates is the number of isolates (each one goroutine) a Worker may
+	// use to serve requests in parallel; zero means GOMAXPROCS.
+	Isolates int
+	// NoScheduledPath turns off the /__scheduled?cron=… path that fires a
+	// Worker's scheduled handler on request.
+	NoScheduledPath bool
+	// GCPercent is the garbage collector target set while the Runtime
+	// serves (see runtime/debug.SetGCPercent); zero means 400, which about
+	// doubles request throughput, and a negative value leaves it alone.
+	GCPercent int
+}
+
+// Runtime runs Workers. It implements local.WorkerHost, local.QueueHost
+// and local.HostAttacher.
+type Runtime struct {
+	opts     Options
+	log      *logSink
+	registry *runtime.Registry
+	builtins map[bool]map[string]bundler.VirtualModule // by nodejs_compat
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	st      *store.Store
+	srv     *local.Server
+	workers map[workerKey]*Worker
+	closed  bool
+	gcPrev  int
+}
+
+type workerKey struct{ account, script string }
+
+// ErrClosed is returned by calls into a Runtime that was closed.
+var ErrClosed = errors.New("worker runtime closed")
+
+// New returns a Runtime. It serves nothing until it is attached to a
+// local Cloudflare (local.Start attaches the Options.Host it is given).
+func New(opts Options) *Runtime {
+	if opts.Log == nil {
+		opts.Log = os.Stderr
+	}
+	if opts.CPULimit == 0 {
+		opts.CPULimit = DefaultCPULimit
+	}
+	if opts.Isolates <= 0 {
+		opts.Isolates = goruntime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rt := &Runtime{
+		opts:    opts,
+		log:     &logSink{w: opts.Log},
+		ctx:     ctx,
+		cancel:  cancel,
+		workers: map[workerKey]*Worker{},
+		gcPrev:  -2,
+	}
+	rt.registry, rt.builtins = newRegistry()
+	return rt
+}
+
+// Attach makes the Runtime serve the Workers of srv. It is called by
+// local.Start.
+func (rt *Runtime) Attach(srv *local.Server) error {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if rt.closed {
+		return ErrClosed
+	}
+	if rt.st != nil {
+		return errors.New("the worker runtime is already attached to a local Cloudflare")
+	}
+	rt.srv, rt.st = srv, srv.Store()
+	if rt.opts.GCPercent >= 0 {
+		pct := rt.opts.GCPercent
+		if pct == 0 {
+			pct = 400
+		}
+		rt.gcPrev = debug.SetGCPercent(pct)
+	}
+	return nil
+}
+
+// Close stops every Worker. In-flight requests fail.
+func (rt *Runtime) Close() error {
+	rt.mu.Lock()
+	if rt.closed {
+		rt.mu.Unlock()
+		return nil
+	}
+	rt.closed = true
+	workers := rt.workers
+	rt.workers = map[workerKey]*Worker{}
+	rt.mu.Unlock()
+	rt.cancel()
+	for _, w := range workers {
+		w.shutdown()
+	}
+	if rt.gcPrev != -2 {
+		debug.SetGCPercent(rt.gcPrev)
+	}
+	return nil
+}
+
+func (rt *Runtime) store() (*store.Store, error) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if rt.closed {
+		return nil, ErrClosed
+	}
+	if rt.st == nil {
+		return nil, errors.New("the worker runtime is not attached to a local Cloudflare")
+	}
+	return rt.st, nil
+}
+
+// worker returns the Worker of a script, creating its record on first use.
+func (rt *Runtime) worker(account, script string) (*Worker, error) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if rt.closed {
+		return nil, ErrClosed
+	}
+	k := workerKey{account, script}
+	w := rt.workers[k]
+	if w == nil {
+		w = &Worker{rt: rt, key: k}
+		rt.workers[k] = w
+	}
+	return w, nil
+}
+
+func (rt *Runtime) existing(account, script string) *Worker {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.workers[workerKey{account, script}]
+}
+
+// ServeWorker answers a request the local Cloudflare routed to a Worker.
+func (rt *Runtime) ServeWorker(w http.ResponseWriter, r *http.Request, t local.WorkerTarget) {
+	rt.serveHTTP(w, r, t.AccountID, t.Script)
+}
+
+// ScriptChanged swaps a Worker's code after a deploy: requests that arrive
+// from now on run the new version (loaded in the background when the
+// Worker has run before); requests in flight finish on the old one.
+func (rt *Runtime) ScriptChanged(account, script string) {
+	if w := rt.existing(account, script); w != nil {
+		w.changed()
+	}
+}
+
+// ScriptDeleted stops a deleted Worker.
+func (rt *Runtime) ScriptDeleted(account, script string) {
+	if w := rt.existing(account, script); w != nil {
+		w.changed()
+	}
+}
+
+// Reload makes a Worker load its code again, as after a deploy: the dev
+// loop calls it after writing a rebuilt Worker through the store (which
+// also triggers it, through the Server's events).
+func (rt *Runtime) Reload(account, script string) {
+	if w, err := rt.worker(account, script); err == nil {
+		w.changed()
+	}
+}
+
+// Handler serves one Worker regardless of the request's Host, for a
+// Worker on its own port in dev mode:
+//
+//	srv := &http.Server{Addr: "127.0.0.1:1337", Handler: rt.Handler(account, "api")}
+func (rt *Runtime) Handler(account, script string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rt.serveHTTP(w, r, account, script)
+	})
+}
+
+// Scheduled fires a Worker's scheduled handler with a cron expression, as
+// a cron trigger would, and waits for it to finish.
+func (rt *Runtime) Scheduled(ctx context.Context, account, script, cron string) error {
+	w, err := rt.worker(account, script)
+	if err != nil {
+		return err
+	}
+	v, err := w.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer v.release()
+	iso, err := v.pick(ctx)
+	if err != nil {
+		return err
+	}
+	return iso.scheduled(ctx, cron, time.Now())
+}
+
+// errorf logs a message about a Worker.
+func (rt *Runtime) errorf(script, format string, args ...any) {
+	rt.log.line(script, fmt.Sprintf(format, args...))
+}
