@@ -31,7 +31,29 @@ type ResourceType struct {
 	// (for example with methods, which are never stored). It runs on the
 	// loop, for stored outputs of skipped resources too.
 	Output func(o *Output) error
+	// Missing says what a call without props (or with undefined) means.
+	Missing MissingProps
+	// NoUndefinedIn names props fields (objects) whose members may not be
+	// undefined: {bindings: {TOKEN: undefined}} is an error naming
+	// bindings.TOKEN instead of a member silently dropped (as converting
+	// undefined does), typically an environment variable that is not set.
+	NoUndefinedIn []string
+	// Members are static members of the function (Worker.DevUrl, …).
+	Members []Export
 }
+
+// MissingProps says what a resource call without props means.
+type MissingProps int
+
+const (
+	// PropsUndefined keeps them undefined (nothing is stored), as for kinds
+	// defined in JS.
+	PropsUndefined MissingProps = iota
+	// PropsEmpty makes them {} (KVNamespace(id, props = {})).
+	PropsEmpty
+	// PropsRequired makes the call an error naming the resource.
+	PropsRequired
+)
 
 // Call describes a resource call to a kind's Props hook.
 type Call struct {
@@ -45,6 +67,9 @@ type Call struct {
 	Phase engine.Phase
 	// Local is set under --dev/--local or the local option of alchemy().
 	Local bool
+	// Dir is the program's working directory, which relative paths in
+	// props are read from.
+	Dir string
 	// PhysicalName is the default physical name of the resource.
 	PhysicalName string
 }
@@ -69,7 +94,10 @@ type Module struct {
 	Aliases []string
 	// Resources are the resource functions the module exports.
 	Resources []ResourceType
-	// Exports names the other exports, which Load adds.
+	// Values are exports described in the value model: functions,
+	// constants and guards.
+	Values []Export
+	// Exports names the exports Load adds.
 	Exports []string
 	// Load adds the other exports (helpers, constants, descriptor
 	// factories) to the exports object, which already holds the resource
@@ -80,9 +108,12 @@ type Module struct {
 // Module returns the runtime module of m, to register in the module
 // registry before the program is bundled.
 func (a *API) Module(m Module) runtime.Module {
-	names := make([]string, 0, len(m.Resources)+len(m.Exports))
+	names := make([]string, 0, len(m.Resources)+len(m.Values)+len(m.Exports))
 	for _, t := range m.Resources {
 		names = append(names, t.Export)
+	}
+	for _, e := range m.Values {
+		names = append(names, e.Name)
 	}
 	names = append(names, m.Exports...)
 	return runtime.Module{
@@ -100,7 +131,18 @@ func (a *API) Module(m Module) runtime.Module {
 				if _, ok := a.cfg.Registry.Lookup(t.Kind); !ok {
 					return nil, fmt.Errorf("%s: no provider is registered for %s", t.Export, t.Kind)
 				}
-				_ = exports.Set(t.Export, r.resourceFunction(&t, false))
+				fn := r.resourceFunction(&t, false)
+				if err := r.addMembers(fn, t.Export, t.Members); err != nil {
+					return nil, err
+				}
+				_ = exports.Set(t.Export, fn)
+			}
+			for _, e := range m.Values {
+				v, err := r.export(e, "")
+				if err != nil {
+					return nil, err
+				}
+				_ = exports.Set(e.Name, v)
 			}
 			if m.Load != nil {
 				if err := m.Load(h, exports); err != nil {
@@ -156,9 +198,20 @@ func (r *realm) callResource(t *ResourceType, js bool, call goja.FunctionCall) g
 		return r.rejected(fmt.Errorf("%s %q: %w", t.Export, id, err))
 	}
 	given := call.Argument(1)
+	if err := r.checkDefined(given, t.NoUndefinedIn); err != nil {
+		return r.rejected(badProps(t, id, err))
+	}
 	props, err := r.toValue(given)
 	if err != nil {
 		return r.rejected(badProps(t, id, err))
+	}
+	if props == nil {
+		switch t.Missing {
+		case PropsEmpty:
+			props = value.NewObject(0)
+		case PropsRequired:
+			return r.rejected(fmt.Errorf("%s %q: props are required", t.Export, id))
+		}
 	}
 	var info *Call
 	if t.Props != nil || t.Output != nil {
@@ -211,8 +264,29 @@ func (s *scope) call(kind, id string) *Call {
 	return &Call{
 		Kind: kind, ID: id, FQN: s.eng.FQN(id), Chain: s.eng.Chain(),
 		App: s.app.name, Stage: s.app.stageName, Phase: s.app.phase, Local: s.app.local,
-		PhysicalName: s.eng.PhysicalName(id),
+		Dir: s.app.dir, PhysicalName: s.eng.PhysicalName(id),
 	}
+}
+
+// checkDefined reports a member of one of the fields of props that is
+// undefined.
+func (r *realm) checkDefined(props goja.Value, fields []string) error {
+	obj, ok := props.(*goja.Object)
+	if !ok || len(fields) == 0 {
+		return nil
+	}
+	for _, field := range fields {
+		inner, ok := obj.Get(field).(*goja.Object)
+		if !ok {
+			continue
+		}
+		for _, k := range inner.Keys() {
+			if v := inner.Get(k); v == nil || goja.IsUndefined(v) {
+				return &convertError{path: []string{field, k}, msg: "undefined (is an environment variable missing?)"}
+			}
+		}
+	}
+	return nil
 }
 
 func typeOf(v goja.Value) string {

@@ -20,6 +20,7 @@ type appRun struct {
 	phase           engine.Phase
 	password        string
 	rootDir         string
+	dir             string // the program's working directory
 	local, watch    bool
 	quiet           bool
 	force, adopt    bool
@@ -251,6 +252,7 @@ func (r *realm) jsAlchemy(call goja.FunctionCall) goja.Value {
 		strategy:       engine.DestroyStrategy(o.str("destroyStrategy", "")),
 		destroyOrphans: o.boolean("destroyOrphans", true),
 		rootDir:        o.str("rootDir", d.RootDir),
+		dir:            r.host.Dir(),
 	}
 	if a.rootDir == "" {
 		a.rootDir = r.host.Dir()
