@@ -305,6 +305,12 @@ func invoke[T any](ctx context.Context, iso *isolate, what string,
 		iso.pending[cl.id] = cl
 		iso.loop.SetAsyncContext(&frame{call: cl})
 		if err := begin(vm, cl.id); err != nil {
+			var interrupted *goja.InterruptedError
+			if errors.As(err, &interrupted) {
+				// The CPU budget stopped the call: the loop reports it to
+				// onFailure with the call's frame.
+				return err
+			}
 			if !cl.done {
 				delete(iso.pending, cl.id)
 				cl.done = true

@@ -199,4 +199,3 @@ func TestRedeploySwapsCode(t *testing.T) {
 		e.expect("swap", "/", 200, fmt.Sprintf("v%d", i))
 	}
 }
-
