@@ -3,6 +3,8 @@ package jsapi
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/dop251/goja"
 
@@ -25,7 +27,7 @@ type ResourceType struct {
 	// converted; nil for undefined) into the props that are compared and
 	// stored, as the library's wrapper functions do (KVNamespace adds
 	// dev: {force: <local>}). An error is reported as a bad prop of the
-	// resource.
+	// resource, prefixed with the function and id unless it names the id.
 	Props func(c *Call, props value.Value) (value.Value, error)
 	// Output, when set, decorates the output object the program receives
 	// (for example with methods, which are never stored). It runs on the
@@ -219,7 +221,10 @@ func (r *realm) callResource(t *ResourceType, js bool, call goja.FunctionCall) g
 	}
 	if t.Props != nil {
 		if props, err = t.Props(info, props); err != nil {
-			return r.rejected(badProps(t, id, err))
+			if !strings.Contains(err.Error(), strconv.Quote(id)) {
+				err = badProps(t, id, err)
+			}
+			return r.rejected(err)
 		}
 	}
 	h, err := es.Start(r.applyContext(), t.Kind, id, props)
