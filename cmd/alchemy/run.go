@@ -13,10 +13,12 @@ import (
 	"github.com/alchemy-go/alchemy/bundler"
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/jsapi"
+	"github.com/alchemy-go/alchemy/providers/cloudflare"
 	"github.com/alchemy-go/alchemy/providers/fs"
 	"github.com/alchemy-go/alchemy/runtime"
 	"github.com/alchemy-go/alchemy/runtime/nodelib"
 	"github.com/alchemy-go/alchemy/runtime/webapi"
+	"github.com/alchemy-go/alchemy/value"
 )
 
 // programCommand returns the command that runs a program: run and its
@@ -89,7 +91,8 @@ func builtinModules(api *jsapi.API) (*runtime.Registry, error) {
 	if err := nodelib.Register(reg); err != nil {
 		return nil, err
 	}
-	for _, m := range api.Modules() {
+	mods := append(api.Modules(), api.Module(cloudflareModule()))
+	for _, m := range mods {
 		if err := reg.Register(m); err != nil {
 			return nil, err
 		}
@@ -98,18 +101,73 @@ func builtinModules(api *jsapi.API) (*runtime.Registry, error) {
 }
 
 // providers returns the engine registry of the Go resource kinds.
-func providers(opts *RunOptions) (*engine.Registry, error) {
+func providers(opts *RunOptions, env *runtime.Env, cwd string) (*engine.Registry, error) {
 	reg := engine.NewRegistry()
 	if err := fs.Register(reg, opts.RootDir); err != nil {
+		return nil, err
+	}
+	getenv := func(k string) string { v, _ := env.Get(k); return v }
+	cf := cloudflare.Options{API: cloudflare.ConfigFromEnv(getenv), Dir: cwd, Local: opts.Dev}
+	if _, err := cloudflare.Register(reg, cf); err != nil {
 		return nil, err
 	}
 	return reg, nil
 }
 
+// cloudflareModule is alchemy/cloudflare: the provider package describes
+// its exports in the value model, each maps onto the JS bridge.
+func cloudflareModule() jsapi.Module {
+	m := jsapi.Module{Name: cloudflare.ModuleName}
+	for _, e := range cloudflare.Module() {
+		if e.Kind == cloudflare.ExportResource {
+			m.Resources = append(m.Resources, cloudflareResource(e))
+			continue
+		}
+		m.Values = append(m.Values, cloudflareExport(e))
+	}
+	return m
+}
+
+func cloudflareResource(e cloudflare.Export) jsapi.ResourceType {
+	t := jsapi.ResourceType{Export: e.Name, Kind: e.ResourceKind, NoUndefinedIn: e.NoUndefinedIn, Missing: jsapi.PropsRequired}
+	if e.PropsOptional {
+		t.Missing = jsapi.PropsEmpty
+	}
+	if normalize := e.Normalize; normalize != nil {
+		t.Props = func(c *jsapi.Call, props value.Value) (value.Value, error) {
+			return normalize(cloudflare.NormalizeContext{Local: c.Local, Dir: c.Dir}, c.ID, props)
+		}
+	}
+	for _, m := range e.Members {
+		t.Members = append(t.Members, cloudflareExport(m))
+	}
+	return t
+}
+
+func cloudflareExport(e cloudflare.Export) jsapi.Export {
+	x := jsapi.Export{Name: e.Name}
+	switch e.Kind {
+	case cloudflare.ExportFactory, cloudflare.ExportAsyncFactory:
+		x.Func, x.Async = e.Build, e.Kind == cloudflare.ExportAsyncFactory
+	case cloudflare.ExportValue:
+		x.Value = e.Value
+	case cloudflare.ExportGuard:
+		x.Guard = e.Is
+	}
+	for _, m := range e.Members {
+		x.Members = append(x.Members, cloudflareExport(m))
+	}
+	return x
+}
+
 // newAPI returns the alchemy module of a run, whose resource lines and
 // summary go to stdout.
 func newAPI(c cli, opts *RunOptions, env *runtime.Env) (*jsapi.API, *engine.TextReporter, error) {
-	kinds, err := providers(opts)
+	cwd := filepath.Dir(opts.File)
+	if wd, err := os.Getwd(); err == nil {
+		cwd = wd
+	}
+	kinds, err := providers(opts, env, cwd)
 	if err != nil {
 		return nil, nil, err
 	}
