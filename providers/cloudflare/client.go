@@ -18,6 +18,7 @@ import (
 
 	cf "github.com/cloudflare/cloudflare-go/v6"
 	"github.com/cloudflare/cloudflare-go/v6/option"
+	"golang.org/x/sync/singleflight"
 )
 
 // DefaultBaseURL is Cloudflare's v4 API.
@@ -82,6 +83,7 @@ type Client struct {
 	gov         *Governor
 	sleep       func(context.Context, time.Duration) error
 
+	lookups   singleflight.Group // concurrent identical lookups share one request
 	mu        sync.Mutex
 	accountID string
 	subdomain string
@@ -345,6 +347,15 @@ func (c *Client) AccountID(ctx context.Context) (string, error) {
 	if id != "" {
 		return id, nil
 	}
+	v, err, _ := c.lookups.Do("account", func() (any, error) { return c.discoverAccount(ctx) })
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
+}
+
+// discoverAccount finds the only account the credentials can see.
+func (c *Client) discoverAccount(ctx context.Context) (string, error) {
 	type account struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
@@ -419,6 +430,14 @@ func (c *Client) AccountSubdomain(ctx context.Context) (string, error) {
 	if sub != "" {
 		return sub, nil
 	}
+	v, err, _ := c.lookups.Do("subdomain", func() (any, error) { return c.lookupSubdomain(ctx) })
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
+}
+
+func (c *Client) lookupSubdomain(ctx context.Context) (string, error) {
 	p, err := c.accountPath(ctx, "workers/subdomain")
 	if err != nil {
 		return "", err
@@ -446,9 +465,18 @@ func (c *Client) zoneID(ctx context.Context, name string) (string, bool, error) 
 	if ok {
 		return z.id, z.found, nil
 	}
-	acct, err := c.AccountID(ctx)
+	v, err, _ := c.lookups.Do("zone:"+name, func() (any, error) { return c.lookupZone(ctx, name) })
 	if err != nil {
 		return "", false, err
+	}
+	z = v.(zoneLookup)
+	return z.id, z.found, nil
+}
+
+func (c *Client) lookupZone(ctx context.Context, name string) (zoneLookup, error) {
+	acct, err := c.AccountID(ctx)
+	if err != nil {
+		return zoneLookup{}, err
 	}
 	var zones []struct {
 		ID      string `json:"id"`
@@ -459,9 +487,9 @@ func (c *Client) zoneID(ctx context.Context, name string) (string, bool, error) 
 	}
 	q := url.Values{"name": {name}, "account.id": {acct}}
 	if _, err := c.Call(ctx, fmt.Sprintf("look up zone %q", name), http.MethodGet, "zones?"+q.Encode(), nil, &zones); err != nil {
-		return "", false, err
+		return zoneLookup{}, err
 	}
-	z = zoneLookup{}
+	z := zoneLookup{}
 	for _, zone := range zones {
 		if zone.Name == name {
 			z = zoneLookup{id: zone.ID, found: true}
@@ -471,7 +499,7 @@ func (c *Client) zoneID(ctx context.Context, name string) (string, bool, error) 
 	c.mu.Lock()
 	c.zones[name] = z
 	c.mu.Unlock()
-	return z.id, z.found, nil
+	return z, nil
 }
 
 // InferZone finds the zone of a hostname or route pattern: scheme, path,

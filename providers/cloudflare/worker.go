@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/cloudflare/cloudflare-go/v6/option"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/value"
@@ -452,21 +453,51 @@ func planTags(pl *workerPlan) []string {
 // Create implements engine.Provider. An existing script of the same name
 // is an error unless adopted (or left by an interrupted create).
 func (w *workerProvider) Create(ctx context.Context, req *engine.Request) (*value.Object, error) {
+	cl, p, err := w.cf.clientOf(req)
+	if err != nil {
+		return nil, err
+	}
+	name, err := workerName(req, p)
+	if err != nil {
+		return nil, err
+	}
+	// The lookups run while the code is bundled.
+	settings := w.prefetch(ctx, cl, p, name)
 	pl, err := w.plan(req)
 	if err != nil {
 		return nil, err
 	}
-	settings, err := w.settings(ctx, pl.cl, pl.name)
+	prev, err := settings()
 	if err != nil {
 		return nil, wrap(req, err)
 	}
-	if settings != nil && !takeOver(req) {
+	if prev != nil && !takeOver(req) {
 		return nil, wrap(req, fmt.Errorf("a Worker named %q already exists on the account: use adopt: true or --adopt to take it over, or choose another name", pl.name))
 	}
-	if err := w.deploy(ctx, pl, settings); err != nil {
+	if err := w.deploy(ctx, pl, prev); err != nil {
 		return nil, wrap(req, err)
 	}
 	return w.finish(ctx, pl, true)
+}
+
+// prefetch starts reading the script's settings (and the account's
+// workers.dev subdomain, which the output url needs) and returns a function
+// waiting for the settings.
+func (w *workerProvider) prefetch(ctx context.Context, cl *Client, p props, name string) func() (*scriptSettings, error) {
+	if url, _ := p.boolean("url", true); url {
+		go cl.AccountSubdomain(ctx) // cached for finish; its error shows there
+	}
+	var s *scriptSettings
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s, err = w.settings(ctx, cl, name)
+	}()
+	return func() (*scriptSettings, error) {
+		<-done
+		return s, err
+	}
 }
 
 // Update implements engine.Provider.
@@ -479,7 +510,7 @@ func (w *workerProvider) Update(ctx context.Context, req *engine.Request) (*valu
 	if prev == value.String(pl.hash) {
 		return w.finish(ctx, pl, false)
 	}
-	settings, err := w.settings(ctx, pl.cl, pl.name)
+	settings, err := w.prefetch(ctx, pl.cl, pl.p, pl.name)()
 	if err != nil {
 		return nil, wrap(req, err)
 	}
@@ -550,31 +581,36 @@ func (w *workerProvider) deploy(ctx context.Context, pl *workerPlan, settings *s
 			return err
 		}
 	}
-	if err := w.setSubdomain(ctx, pl); err != nil {
-		return err
-	}
+	// The rest only needs the script to exist.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return w.setSubdomain(gctx, pl) })
 	if pl.hasCrons {
-		path, err := cl.accountPath(ctx, "workers/scripts/"+name+"/schedules")
-		if err != nil {
+		g.Go(func() error {
+			path, err := cl.accountPath(gctx, "workers/scripts/"+name+"/schedules")
+			if err != nil {
+				return err
+			}
+			body := make([]map[string]string, len(pl.crons))
+			for i, c := range pl.crons {
+				body[i] = map[string]string{"cron": c}
+			}
+			_, err = cl.Call(gctx, fmt.Sprintf("set the cron triggers of Worker %q", name), http.MethodPut, path, body, nil)
 			return err
-		}
-		body := make([]map[string]string, len(pl.crons))
-		for i, c := range pl.crons {
-			body[i] = map[string]string{"cron": c}
-		}
-		if _, err := cl.Call(ctx, fmt.Sprintf("set the cron triggers of Worker %q", name), http.MethodPut, path, body, nil); err != nil {
-			return err
-		}
+		})
 	}
 	for _, wf := range pl.bindings.workflows {
-		path, err := cl.accountPath(ctx, "workflows/"+wf.workflowName)
-		if err != nil {
+		g.Go(func() error {
+			path, err := cl.accountPath(gctx, "workflows/"+wf.workflowName)
+			if err != nil {
+				return err
+			}
+			_, err = cl.Call(gctx, fmt.Sprintf("create workflow %q", wf.workflowName), http.MethodPut, path,
+				map[string]string{"class_name": wf.className, "script_name": name}, nil)
 			return err
-		}
-		if _, err := cl.Call(ctx, fmt.Sprintf("create workflow %q", wf.workflowName), http.MethodPut, path,
-			map[string]string{"class_name": wf.className, "script_name": name}, nil); err != nil {
-			return err
-		}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	pl.req.Data.Set(dataDeployHash, value.String(pl.hash))
 	if pl.hashKey != nil {
@@ -937,8 +973,18 @@ func (w *workerProvider) Delete(ctx context.Context, req *engine.Request) error 
 	if name == "" {
 		return nil
 	}
-	consumers, err := scriptConsumers(ctx, cl, name)
-	if err != nil {
+	var consumers []consumerJSON
+	var settings *scriptSettings
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		consumers, err = scriptConsumers(gctx, cl, name)
+		return err
+	})
+	g.Go(func() (err error) {
+		settings, err = w.settings(gctx, cl, name)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return wrap(req, err)
 	}
 	for _, c := range consumers {
@@ -949,10 +995,6 @@ func (w *workerProvider) Delete(ctx context.Context, req *engine.Request) error 
 		if _, err := cl.Call(ctx, fmt.Sprintf("delete consumer %s of queue %s", c.ConsumerID, c.QueueID), http.MethodDelete, path, nil, nil); ignoreNotFound(err) != nil {
 			return wrap(req, err)
 		}
-	}
-	settings, err := w.settings(ctx, cl, name)
-	if err != nil {
-		return wrap(req, err)
 	}
 	if settings != nil {
 		for _, b := range settings.Bindings {
