@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/alchemy-go/alchemy/local"
+	"github.com/alchemy-go/alchemy/local/worker"
 )
 
 // defaultLocalAddr is where `alchemy local` listens unless told otherwise
@@ -35,6 +36,8 @@ func runLocalCommand(ctx context.Context, args []string, stdout, stderr io.Write
 		subdomain   = fs.String("subdomain", "", "workers.dev subdomain `name` (default: the registered one, else \"local\")")
 		token       = fs.String("token", "", "accept only this API `token` (403 code 10000 otherwise); required off loopback")
 		requestLog  = fs.String("request-log", "", "append a JSON line per API request to `file` (\"-\" for stderr)")
+		cpuLimit    = fs.Duration("cpu-limit", worker.DefaultCPULimit, "how long a Worker request may run JavaScript without yielding (`duration`; 0 for no limit)")
+		isolates    = fs.Int("isolates", 0, "isolates per Worker serving requests in parallel (`n`; 0 means one per CPU)")
 		zones       multiFlag
 		faultSpecs  multiFlag
 	)
@@ -67,8 +70,13 @@ func runLocalCommand(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 		rules = append(rules, r)
 	}
+	limit := *cpuLimit
+	if limit == 0 {
+		limit = -1
+	}
 	opt := local.Options{Addr: *addr, DataDir: *dataDir, AccountID: *accountID, AccountName: *accountName, Subdomain: *subdomain,
-		Token: *token, Zones: zones, Faults: rules}
+		Token: *token, Zones: zones, Faults: rules,
+		Host: worker.New(worker.Options{Log: stderr, CPULimit: limit, Isolates: *isolates})}
 	switch *requestLog {
 	case "":
 	case "-":
