@@ -177,6 +177,9 @@ func moduleType(name, format string) string {
 // globMatch matches a slash-separated path against a glob where "**"
 // matches any number of directories.
 func globMatch(glob, name string) bool {
+	if glob == "**" {
+		return true
+	}
 	if rest, ok := strings.CutPrefix(glob, "**/"); ok {
 		if globMatch(rest, name) {
 			return true
