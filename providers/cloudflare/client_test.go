@@ -56,7 +56,6 @@ func errBody(code int, msg string) string {
 	return `{"success":false,"errors":[{"code":` + strconv.Itoa(code) + `,"message":"` + msg + `"}],"messages":[],"result":null}`
 }
 
-
 func TestRetryPolicy(t *testing.T) {
 	cases := []struct {
 		name      string

@@ -86,8 +86,8 @@ func TestMigrationTags(t *testing.T) {
 	}
 	for msg, want := range map[string]string{
 		"Migration tag precondition failed; old_tag '' was sent; current tag is 'v1' when expected tag is 'v1'": "v1",
-		"Migration tag precondition failed; current tag is 'v3'":                                            "v3",
-		`when expected tag is "alchemy:v2"`:                                                                  "alchemy:v2",
+		"Migration tag precondition failed; current tag is 'v3'":                                                "v3",
+		`when expected tag is "alchemy:v2"`:                                                                     "alchemy:v2",
 	} {
 		if got, ok := tagFromPreconditionError(msg); !ok || got != want {
 			t.Errorf("%q → %q %v, want %q", msg, got, ok, want)
