@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/local"
+	"github.com/alchemy-go/alchemy/local/worker"
 	"github.com/alchemy-go/alchemy/value"
 )
 
@@ -308,6 +311,129 @@ func TestWorkerRoutesDomainsAndCrons(t *testing.T) {
 	raw, _ = h.api(http.MethodGet, "/workers/scripts/app-web-test/schedules", nil)
 	if strings.Contains(string(raw), "*/5") {
 		t.Errorf("schedules not cleared: %s", raw)
+	}
+	h.destroy()
+	h.assertEmpty()
+}
+
+// get sends a request to a deployed Worker through the local Cloudflare's
+// workers.dev routing.
+func (h *harness) get(script, path string) (int, string) {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, h.srv.URL()+path, nil)
+	req.Host = h.srv.WorkerHostname(script)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+func newRuntimeHarness(t *testing.T, opt local.Options) *harness {
+	opt.Host = worker.New(worker.Options{Log: testLog{t}})
+	return newHarness(t, opt)
+}
+
+// testLog sends the Workers' console output to the test log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// TestBindingsServeRequests deploys the full program to a local Cloudflare
+// that runs Workers and shows each binding working from a request.
+func TestBindingsServeRequests(t *testing.T) {
+	h := newRuntimeHarness(t, local.Options{})
+	writeFullProject(h)
+	var res fullResult
+	h.mustRun(fullProgram(&res, "src/api.js"))
+	api, front := str(res.api, "name"), str(res.front, "name")
+	expect := func(script, path string, want string) {
+		t.Helper()
+		status, body := h.get(script, path)
+		if status != http.StatusOK || body != want {
+			t.Errorf("GET %s%s = %d %q, want %q", script, path, status, body, want)
+		}
+	}
+	expect(api, "/kv", "hello")                            // KV with its initial values
+	expect(api, "/d1", `[{"name":"ada"},{"name":"grace"}]`) // D1 after the migrations
+	expect(api, "/r2", "hi")                               // R2
+	expect(api, "/counter", "1")                           // the Worker's own Durable Object
+	expect(front, "/counter", "1")                         // the same class bound from another Worker (worker.bindings.COUNTER)
+	expect(front, "/counter", "2")
+	expect(front, "/kv", "hello") // a service binding to the first Worker
+	expect(api, "/queue", "sent")
+	// The queue's consumer is the first Worker: it records the message.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		raw, status := h.rawGet("/storage/kv/namespaces/" + str(res.kv, "namespaceId") + "/values/last-job")
+		if status == http.StatusOK {
+			if string(raw) != `{"job":1}` {
+				t.Errorf("consumed message %s", raw)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the queue message was not consumed")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	h.destroy()
+	h.assertEmpty()
+}
+
+// TestSeedProgramsServeRequests runs the seeds' two binding examples and
+// requests the Workers.
+func TestSeedProgramsServeRequests(t *testing.T) {
+	h := newRuntimeHarness(t, local.Options{})
+	h.write("src/worker.ts", seedWorker)
+	h.mustRun(seedProgram(nil))
+	if status, body := h.get("my-worker", "/"); status != http.StatusOK || body != "Value: null secret-key true" {
+		t.Errorf("my-worker: %d %q", status, body)
+	}
+
+	// The bindings table: KV, Durable Object, R2, secret and variable.
+	h.write("src/table.ts", `import { DurableObject } from "cloudflare:workers";
+export class Counter extends DurableObject {
+  async fetch() {
+    const n = ((await this.ctx.storage.get("n")) ?? 0) + 1;
+    await this.ctx.storage.put("n", n);
+    return new Response(String(n));
+  }
+}
+export default {
+  async fetch(request, env) {
+    await env.KV_STORE.put("k", "v");
+    await env.BUCKET.put("o", "body");
+    const n = await (await env.COUNTER.get(env.COUNTER.idFromName("x")).fetch(request)).text();
+    return new Response([await env.KV_STORE.get("k"), await (await env.BUCKET.get("o")).text(), n, env.API_KEY, env.DEBUG, env.VERSION].join(" "));
+  },
+};
+`)
+	h.mustRun(func(ctx context.Context, r *runner) error {
+		kv, err := r.apply(ctx, "cloudflare::KVNamespace", "kv", nil)
+		if err != nil {
+			return err
+		}
+		bucket, err := r.apply(ctx, "cloudflare::R2Bucket", "bucket", obj("empty", true))
+		if err != nil {
+			return err
+		}
+		counter, err := export("DurableObjectNamespace").Build([]value.Value{value.String("counter"), obj("className", "Counter")})
+		if err != nil {
+			return err
+		}
+		_, err = r.apply(ctx, "cloudflare::Worker", "worker", obj("entrypoint", "src/table.ts", "bindings", obj(
+			"KV_STORE", kv, "COUNTER", counter, "BUCKET", bucket,
+			"API_KEY", value.NewSecret("key-123"), "DEBUG", "true", "VERSION", "1.0.0")))
+		return err
+	})
+	if status, body := h.get("app-worker-test", "/"); status != http.StatusOK || body != "v body 1 key-123 true 1.0.0" {
+		t.Errorf("worker: %d %q", status, body)
 	}
 	h.destroy()
 	h.assertEmpty()
