@@ -359,11 +359,11 @@ func TestBindingsServeRequests(t *testing.T) {
 			t.Errorf("GET %s%s = %d %q, want %q", script, path, status, body, want)
 		}
 	}
-	expect(api, "/kv", "hello")                            // KV with its initial values
+	expect(api, "/kv", "hello")                             // KV with its initial values
 	expect(api, "/d1", `[{"name":"ada"},{"name":"grace"}]`) // D1 after the migrations
-	expect(api, "/r2", "hi")                               // R2
-	expect(api, "/counter", "1")                           // the Worker's own Durable Object
-	expect(front, "/counter", "1")                         // the same class bound from another Worker (worker.bindings.COUNTER)
+	expect(api, "/r2", "hi")                                // R2
+	expect(api, "/counter", "1")                            // the Worker's own Durable Object
+	expect(front, "/counter", "1")                          // the same class bound from another Worker (worker.bindings.COUNTER)
 	expect(front, "/counter", "2")
 	expect(front, "/kv", "hello") // a service binding to the first Worker
 	expect(api, "/queue", "sent")
