@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/alchemy-go/alchemy/local/store"
 )
@@ -77,9 +78,70 @@ func (s *Server) handler(apiHandler http.Handler) http.Handler {
 	})
 }
 
+// routeCache remembers how hosts and paths resolved to Workers while the
+// store's control-plane records stay unchanged, so that a request to a
+// Worker does not query the store.
+type routeCache struct {
+	mu      sync.Mutex
+	gen     uint64
+	entries map[string]routeEntry
+}
+
+type routeEntry struct {
+	target WorkerTarget
+	ok     bool
+}
+
+// maxRouteCache bounds the cache (route patterns make every path a key).
+const maxRouteCache = 4096
+
+func (c *routeCache) get(gen uint64, key string) (routeEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return routeEntry{}, false
+	}
+	e, ok := c.entries[key]
+	return e, ok
+}
+
+func (c *routeCache) put(gen uint64, key string, e routeEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || len(c.entries) >= maxRouteCache {
+		c.gen, c.entries = gen, map[string]routeEntry{}
+	}
+	c.entries[key] = e
+}
+
 // resolveWorker maps a Host header to a Worker. ok with an empty Script
 // means the host is a Worker hostname with nothing deployed on it.
 func (s *Server) resolveWorker(ctx context.Context, hostport, path string) (WorkerTarget, bool) {
+	if !workerHostname(hostport) {
+		return WorkerTarget{}, false
+	}
+	gen := s.st.Generation()
+	key := hostport + "\x00" + path
+	if e, ok := s.routes.get(gen, key); ok {
+		return e.target, e.ok
+	}
+	t, ok := s.lookupWorker(ctx, hostport, path)
+	s.routes.put(gen, key, routeEntry{t, ok})
+	return t, ok
+}
+
+// workerHostname reports whether a Host header may name a Worker: API
+// requests come to an IP address or localhost.
+func workerHostname(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(host, ".")
+	return host != "" && !strings.EqualFold(host, "localhost") && net.ParseIP(host) == nil
+}
+
+func (s *Server) lookupWorker(ctx context.Context, hostport, path string) (WorkerTarget, bool) {
 	host := hostport
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
 		host = h

@@ -74,6 +74,7 @@ type Server struct {
 	token     string
 	faults    *faults
 	host      WorkerHost
+	routes    routeCache
 	logMu     sync.Mutex
 	log       io.Writer
 	tmpDir    string

@@ -149,7 +149,7 @@ func (s *Store) KVPutMany(ctx context.Context, namespace string, entries []KVEnt
 			return fmt.Errorf("kv %s: put %q: %w: metadata is not JSON", namespace, e.Key, ErrInvalid)
 		}
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(tx *sql.Tx) error {
 		for _, e := range entries {
 			var md any
 			if e.Metadata != nil {
@@ -185,8 +185,11 @@ func kvNamespaceErr(err error) error {
 func (s *Store) KVGet(ctx context.Context, namespace, key string) (KVEntry, error) {
 	e := KVEntry{Key: key}
 	var md sql.NullString
-	err := s.r.QueryRowContext(ctx, `SELECT value, expiration, metadata FROM kv_entries WHERE namespace_id = ? AND key = ? AND (expiration = 0 OR expiration > ?)`,
-		namespace, key, s.now().Unix()).Scan(&e.Value, &e.Expiration, &md)
+	st, err := s.prepared(ctx, `SELECT value, expiration, metadata FROM kv_entries WHERE namespace_id = ? AND key = ? AND (expiration = 0 OR expiration > ?)`)
+	if err != nil {
+		return e, fmt.Errorf("kv %s: get %q: %w", namespace, key, err)
+	}
+	err = st.QueryRowContext(ctx, namespace, key, s.now().Unix()).Scan(&e.Value, &e.Expiration, &md)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, fmt.Errorf("kv %s: key %q: %w", namespace, key, ErrNotFound)
 	}
@@ -201,7 +204,7 @@ func (s *Store) KVGet(ctx context.Context, namespace, key string) (KVEntry, erro
 
 // KVDelete removes keys; missing keys are not an error.
 func (s *Store) KVDelete(ctx context.Context, namespace string, keys ...string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(tx *sql.Tx) error {
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?`, namespace, k); err != nil {
 				return err

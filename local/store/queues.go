@@ -354,7 +354,7 @@ func (s *Store) SendMessages(ctx context.Context, account, queueID string, msgs 
 		return err
 	}
 	now := s.now()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.dataTx(ctx, func(tx *sql.Tx) error {
 		for _, m := range msgs {
 			ct := m.ContentType
 			if ct == "" {
@@ -391,7 +391,7 @@ func (s *Store) PullMessages(ctx context.Context, account, queueID string, batch
 	}
 	var out []QueueMessage
 	now := s.now()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM queues WHERE account_id = ? AND id = ?`, account, queueID).Scan(&n); err != nil {
 			return err
@@ -440,7 +440,7 @@ type Retry struct {
 // It returns how many of each were applied.
 func (s *Store) AckMessages(ctx context.Context, account, queueID string, acks []string, retries []Retry) (acked, retried int, err error) {
 	now := s.now()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.dataTx(ctx, func(tx *sql.Tx) error {
 		for _, a := range acks {
 			if a == "" {
 				continue
@@ -477,7 +477,7 @@ func (s *Store) AckMessages(ctx context.Context, account, queueID string, acks [
 // MoveMessage moves a leased message to another queue (a dead letter
 // queue), resetting its attempts.
 func (s *Store) MoveMessage(ctx context.Context, account, fromQueue, leaseID, toQueue string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE queue_messages SET queue_id = ?, lease_id = '', attempts = 0, visible_at = ? WHERE queue_id = ? AND lease_id = ?`,
 			toQueue, s.now().UnixMilli(), fromQueue, leaseID)
 		if err != nil {
@@ -504,7 +504,7 @@ func (s *Store) QueueBacklog(ctx context.Context, queueID string) (int, error) {
 
 // PurgeQueue deletes every message of a queue.
 func (s *Store) PurgeQueue(ctx context.Context, account, queueID string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.dataTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM queue_messages WHERE queue_id IN (SELECT id FROM queues WHERE account_id = ? AND id = ?)`, account, queueID)
 		return err
 	})

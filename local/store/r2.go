@@ -219,7 +219,7 @@ func (s *Store) PutObject(ctx context.Context, account, bucket, key string, body
 	httpMD, _ := json.Marshal(o.HTTPMetadata)
 	customMD, _ := json.Marshal(o.CustomMetadata)
 	var old string
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.dataTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT blob FROM r2_objects WHERE account_id = ? AND bucket = ? AND key = ?`, account, bucket, key).Scan(&old)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -290,7 +290,7 @@ func (s *Store) GetObject(ctx context.Context, account, bucket, key string) (Obj
 // DeleteObjects removes objects; missing keys are ignored.
 func (s *Store) DeleteObjects(ctx context.Context, account, bucket string, keys ...string) error {
 	var blobs []string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(tx *sql.Tx) error {
 		for _, k := range keys {
 			var blob string
 			err := tx.QueryRowContext(ctx, `DELETE FROM r2_objects WHERE account_id = ? AND bucket = ? AND key = ? RETURNING blob`, account, bucket, k).Scan(&blob)

@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -53,6 +54,12 @@ type Store struct {
 	now    func() time.Time
 
 	r2mu sync.Mutex // serialises blob replacement of the same object
+
+	// gen counts committed changes of control-plane records; data-plane
+	// writes (KV entries, R2 objects, queue messages) leave it alone.
+	gen atomic.Uint64
+	// stmts are prepared statements of the hottest reads, by query.
+	stmts sync.Map
 }
 
 // Open opens (creating if needed) the data directory dir.
@@ -115,6 +122,10 @@ func (s *Store) Dir() string { return s.dir }
 // Close closes every database. Pending readers of R2 bodies keep their files.
 func (s *Store) Close() error {
 	var errs []error
+	s.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	if s.d1 != nil {
 		errs = append(errs, s.d1.closeAll())
 	}
@@ -127,8 +138,23 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// tx runs fn in one write transaction.
+// Generation changes whenever a control-plane record (a script, route,
+// custom domain, zone, subdomain, namespace, …) changes, so that callers can
+// cache what they derive from them (the Server caches Worker routing).
+func (s *Store) Generation() uint64 { return s.gen.Load() }
+
+// tx runs fn in one write transaction of control-plane records.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	err := s.dataTx(ctx, fn)
+	if err == nil {
+		s.gen.Add(1)
+	}
+	return err
+}
+
+// dataTx runs fn in one write transaction of data (KV entries, R2 objects,
+// queue messages), which do not change the Generation.
+func (s *Store) dataTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -227,4 +253,21 @@ CREATE TABLE r2_bucket_config (account_id TEXT NOT NULL, bucket TEXT NOT NULL, k
 func HashID(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:16])
+}
+
+// prepared returns a prepared statement of a read query on the readers,
+// prepared once.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.r.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }

@@ -98,10 +98,12 @@
     key = String(key);
     if (key === "") throw new TypeError("Key names must not be empty.");
     if (key === "." || key === "..") throw new TypeError(`Illegal key name "${key}". Please use a different name.`);
-    if (encoder.encode(key).length > 512) throw new TypeError("Key names must be 512 bytes or less.");
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only long keys need counting.
+    if (key.length > 170 && encoder.encode(key).length > 512) throw new TypeError("Key names must be 512 bytes or less.");
     return key;
   };
   const kvType = (opts) => {
+    if (opts === undefined) return "text";
     const type = typeof opts === "string" ? opts : opts && opts.type ? opts.type : "text";
     if (!["text", "json", "arrayBuffer", "stream"].includes(type)) {
       throw new TypeError(`Unknown response type. Possible types are "text", "arrayBuffer", "json", and "stream".`);
@@ -125,12 +127,19 @@
     constructor(ns) {
       this.#ns = ns;
     }
-    async #getOne(key, opts, withMetadata) {
-      const type = kvType(opts);
-      const r = await native.kvGet(this.#ns, validKey(key), type);
-      if (!withMetadata) return r === null ? null : kvValue(r[0], type);
-      if (r === null) return { value: null, metadata: null, cacheStatus: null };
-      return { value: kvValue(r[0], type), metadata: r[1] === null ? null : JSON.parse(r[1]), cacheStatus: null };
+    #getOne(key, opts, withMetadata) {
+      let type;
+      try {
+        type = kvType(opts);
+        key = validKey(key);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return native.kvGet(this.#ns, key, type).then((r) => {
+        if (!withMetadata) return r === null ? null : kvValue(r[0], type);
+        if (r === null) return { value: null, metadata: null, cacheStatus: null };
+        return { value: kvValue(r[0], type), metadata: r[1] === null ? null : JSON.parse(r[1]), cacheStatus: null };
+      });
     }
     async #getMany(keys, opts, withMetadata) {
       const type = kvType(opts);
@@ -938,6 +947,8 @@
   };
 
   let fetchHandler = null;
+  // An HTTP request's ctx holds no state of its own, so requests share one.
+  const sharedContext = new ExecutionContext();
 
   return {
     // cloudflare:workers exports.
@@ -956,7 +967,7 @@
     // headers, body]) where a body stream is then pumped with pump().
     fetch(id, method, url, flat, body) {
       const request = internals.incomingRequest(method, url, flat, body, cf);
-      const ctx = new ExecutionContext();
+      const ctx = sharedContext;
       let result;
       try {
         if (fetchHandler === null) fetchHandler = mod === null ? classicFetch : handler("fetch");

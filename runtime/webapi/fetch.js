@@ -13,12 +13,24 @@
   "use strict";
 
   const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  // Valid names seen before, by spelling: checking a name is the hot path
+  // of every header operation.
+  const names = new Map();
   const normalizeName = (name) => {
     name = String(name);
+    const known = names.get(name);
+    if (known !== undefined) return known;
     if (!TOKEN.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
-    return name.toLowerCase();
+    const lower = name.toLowerCase();
+    if (names.size < 512) names.set(name, lower);
+    return lower;
   };
-  const normalizeValue = (value) => String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+  const isSpace = (c) => c === 32 || c === 9 || c === 10 || c === 13;
+  const normalizeValue = (value) => {
+    value = String(value);
+    if (value.length === 0 || (!isSpace(value.charCodeAt(0)) && !isSpace(value.charCodeAt(value.length - 1)))) return value;
+    return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+  };
 
   class Headers {
     #map = new Map(); // lower-case name -> array of values
@@ -379,15 +391,25 @@
   class Response extends Body {
     #status = 200;
     #statusText = "";
-    #headers;
+    #headers = null;
+    #ctype = null; // the implied content type while #headers is null
     #url = "";
     #redirected = false;
     #type = "default";
     #webSocket = null;
 
-    constructor(body = null, init = {}) {
+    constructor(body = null, init = undefined) {
       super();
-      if (init === null || init === undefined) init = {};
+      if (init === null || init === undefined) {
+        // The common case, new Response(text): the headers are made only
+        // if someone reads them.
+        if (typeof body === "string") {
+          this._setSource(body);
+          this.#ctype = "text/plain;charset=UTF-8";
+          return;
+        }
+        init = {};
+      }
       const status = init.status !== undefined ? Number(init.status) : 200;
       if (!Number.isInteger(status) || status < 200 || status > 599) {
         if (!(status === 101 && init.webSocket)) {
@@ -402,6 +424,11 @@
         throw new TypeError(`Response with status ${status} cannot have a body`);
       }
       this._init(body, this.#headers);
+    }
+    // _flatHeaders lists the headers without making a Headers object.
+    _flatHeaders() {
+      if (this.#headers === null) return this.#ctype === null ? [] : ["content-type", this.#ctype];
+      return this.#headers._flat();
     }
     static _make(status, statusText, flat, source, url, redirected) {
       const r = new Response(null);
@@ -424,11 +451,16 @@
       r._setSource(res.body);
       return r;
     }
-    static json(data, init = {}) {
-      const headers = new Headers(init.headers);
-      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    static json(data, init = undefined) {
       const text = JSON.stringify(data);
       if (text === undefined) throw new TypeError("Response.json: the value cannot be serialized as JSON");
+      if (init === null || init === undefined) {
+        const r = new Response(text);
+        r.#ctype = "application/json";
+        return r;
+      }
+      const headers = new Headers(init.headers);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
       return new Response(text, { ...init, headers });
     }
     static error() {
@@ -451,6 +483,10 @@
       return this.#status >= 200 && this.#status < 300;
     }
     get headers() {
+      if (this.#headers === null) {
+        this.#headers = new Headers();
+        if (this.#ctype !== null) this.#headers.set("content-type", this.#ctype);
+      }
       return this.#headers;
     }
     get url() {
@@ -470,7 +506,7 @@
       const r = new Response(null, { status: 200 });
       r.#status = this.#status;
       r.#statusText = this.#statusText;
-      r.#headers = new Headers(this.#headers);
+      r.#headers = new Headers(this.headers);
       r.#url = this.#url;
       r.#redirected = this.#redirected;
       r.#type = this.#type;
@@ -525,7 +561,7 @@
       if (!(res instanceof Response)) {
         throw new TypeError(`Incorrect type for the response: expected a Response, got ${res === null ? "null" : typeof res === "object" ? Object.prototype.toString.call(res) : typeof res}`);
       }
-      return [res.status, res.statusText, res.headers._flat(), res._take()];
+      return [res.status, res.statusText, res._flatHeaders(), res._take()];
     },
     isRequest: (v) => v instanceof Request,
     readAll,

@@ -1,0 +1,49 @@
+package worker
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/alchemy-go/alchemy/local"
+	"github.com/alchemy-go/alchemy/local/store"
+)
+
+// BenchmarkDispatch measures one request through an isolate without HTTP:
+// the handoff to the isolate's loop, the Request and Response objects and
+// the handler.
+func BenchmarkDispatch(b *testing.B) {
+	rt := New(Options{Log: io.Discard, Isolates: 1})
+	srv, err := local.Start(context.Background(), local.Options{DataDir: b.TempDir(), Host: rt})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	_, err = srv.Store().PutScript(ctx, srv.AccountID(), "hello", store.ScriptUpload{MainModule: "worker.js",
+		Modules:  []store.Module{{Name: "worker.js", ContentType: "application/javascript+module", Content: []byte(`export default { fetch() { return new Response("Hello World!"); } };`)}},
+		Settings: store.ScriptSettings{Bindings: []store.Binding{}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, _ := rt.worker(srv.AccountID(), "hello")
+	v, err := w.acquire(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.release()
+	iso, err := v.pick(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httpRequest{method: "GET", url: "http://hello.local.workers.dev/", header: []string{"host", "hello.local.workers.dev", "user-agent", "bench"}}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			res, err := iso.fetch(ctx, req)
+			if err != nil || res.status != 200 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
