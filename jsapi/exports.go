@@ -3,6 +3,7 @@ package jsapi
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/dop251/goja"
 
@@ -51,14 +52,14 @@ func (r *realm) export(e Export, owner string) (goja.Value, error) {
 				return r.goAsync(func(context.Context) runtime.Settle {
 					v, err := e.Func(args)
 					if err != nil {
-						return runtime.Rejected(fmt.Errorf("%s: %w", name, err))
+						return runtime.Rejected(naming(name, err))
 					}
 					return func(*goja.Runtime) (goja.Value, error) { return r.toJS(v, nil), nil }
 				})
 			}
 			v, err := e.Func(args)
 			if err != nil {
-				r.throw(err)
+				r.throw(naming(name, err))
 			}
 			return r.toJS(v, nil)
 		}).(*goja.Object)
@@ -80,6 +81,15 @@ func (r *realm) export(e Export, owner string) (goja.Value, error) {
 		return nil, err
 	}
 	return fn, nil
+}
+
+// naming prefixes an export's error with its name, unless it starts with
+// it already.
+func naming(name string, err error) error {
+	if strings.HasPrefix(err.Error(), name) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 // addMembers sets the static members of a function export.
