@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -75,7 +77,7 @@ type Loop struct {
 	// The job limit (SetJobLimit): the watchdog goroutine interrupts a job
 	// that has run longer than limit. jobMu orders the watchdog's interrupt
 	// against the end of the job it meant to stop.
-	limit    time.Duration
+	limit    atomic.Int64 // time.Duration
 	jobMu    sync.Mutex
 	jobSeq   uint64
 	jobStart time.Time // zero while no job runs
@@ -298,7 +300,7 @@ func (l *Loop) fail(f Failure) {
 func (l *Loop) runJob(j job) {
 	l.asyncCtx = nil
 	l.beginJob()
-	err := j.run(l.vm)
+	err := runProtected(l.vm, j.run)
 	l.endJob()
 	// An exception or interrupt leaves the context of the code it stopped
 	// (a promise reaction does not get to restore the outer one).
@@ -334,15 +336,39 @@ func (l *Loop) runJob(j job) {
 	}
 }
 
+// PanicError is a Go panic in a native function called by JS: the job
+// failed, the loop carries on.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("internal error: panic: %v", e.Value) }
+
+// runProtected runs a job, turning a Go panic that escaped goja (a bug in
+// a native function) into a PanicError instead of a crash.
+func runProtected(vm *goja.Runtime, run func(*goja.Runtime) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return run(vm)
+}
+
 // SetJobLimit makes the loop stop JS that runs longer than d in one job (a
 // macrotask and the promise reactions it runs), as a Worker's CPU budget:
 // the job fails with *JobLimitError and, in serve mode, the loop carries on
 // with the next. Zero (the default) means no limit. Call it before Run or
 // Serve.
-func (l *Loop) SetJobLimit(d time.Duration) { l.limit = d }
+//
+// The limit a loop starts with decides whether it watches jobs at all; a
+// loop started with a limit may change it at any time, from any goroutine
+// (a server allows more for a Worker's startup than for its requests).
+func (l *Loop) SetJobLimit(d time.Duration) { l.limit.Store(int64(d)) }
 
 func (l *Loop) beginJob() {
-	if l.limit <= 0 {
+	if l.limit.Load() <= 0 {
 		return
 	}
 	l.jobMu.Lock()
@@ -352,7 +378,7 @@ func (l *Loop) beginJob() {
 }
 
 func (l *Loop) endJob() {
-	if l.limit <= 0 {
+	if l.limit.Load() <= 0 {
 		return
 	}
 	l.jobMu.Lock()
@@ -368,25 +394,33 @@ func (l *Loop) endJob() {
 // watchJobs runs the job limit's watchdog until the returned function is
 // called.
 func (l *Loop) watchJobs() (stop func()) {
-	if l.limit <= 0 {
+	if l.limit.Load() <= 0 {
 		return func() {}
 	}
-	tick := max(l.limit/4, time.Millisecond)
+	tickOf := func(limit time.Duration) time.Duration { return max(limit/4, time.Millisecond) }
 	quit := make(chan struct{})
 	exited := make(chan struct{})
 	go func() {
 		defer close(exited)
-		t := time.NewTicker(tick)
+		limit := time.Duration(l.limit.Load())
+		t := time.NewTicker(tickOf(limit))
 		defer t.Stop()
 		for {
 			select {
 			case <-quit:
 				return
 			case now := <-t.C:
+				if cur := time.Duration(l.limit.Load()); cur != limit {
+					limit = cur
+					t.Reset(tickOf(max(limit, time.Millisecond)))
+				}
+				if limit <= 0 {
+					continue
+				}
 				l.jobMu.Lock()
-				if !l.jobStart.IsZero() && l.jobFired != l.jobSeq && now.Sub(l.jobStart) > l.limit {
+				if !l.jobStart.IsZero() && l.jobFired != l.jobSeq && now.Sub(l.jobStart) > limit {
 					l.jobFired = l.jobSeq
-					l.vm.Interrupt(&JobLimitError{Limit: l.limit})
+					l.vm.Interrupt(&JobLimitError{Limit: limit})
 				}
 				l.jobMu.Unlock()
 			}

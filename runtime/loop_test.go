@@ -514,3 +514,21 @@ func TestServeRejectionCarriesContext(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// A Go panic in a native function fails the run instead of crashing it.
+func TestNativePanicFailsTheJob(t *testing.T) {
+	vm := goja.New()
+	loop := runtime.NewLoop(vm)
+	_ = vm.Set("broken", func(goja.FunctionCall) goja.Value {
+		var m map[string]int
+		m["x"]++ // a bug: assignment to a nil map
+		return nil
+	})
+	err := loop.Run(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
+		return vm.RunString(`broken()`)
+	})
+	var pe *runtime.PanicError
+	if !errors.As(err, &pe) || !strings.Contains(pe.Error(), "assignment to entry in nil map") || len(pe.Stack) == 0 {
+		t.Fatalf("Run = %v, want a PanicError", err)
+	}
+}

@@ -13,6 +13,22 @@ import (
 // the handoff to the isolate's loop, the Request and Response objects and
 // the handler.
 func BenchmarkDispatch(b *testing.B) {
+	for name, code := range map[string]string{
+		"hello": `export default { fetch() { return new Response("Hello World!"); } };`,
+		"json": `export default {
+  fetch(request) {
+    const url = new URL(request.url);
+    const items = [];
+    for (let i = 0; i < 10; i++) items.push({ id: i, name: "item " + i, tags: ["a", "b"] });
+    return Response.json({ path: url.pathname, method: request.method, items });
+  },
+};`,
+	} {
+		b.Run(name, func(b *testing.B) { benchmarkDispatch(b, code) })
+	}
+}
+
+func benchmarkDispatch(b *testing.B, code string) {
 	rt := New(Options{Log: io.Discard, Isolates: 1})
 	srv, err := local.Start(context.Background(), local.Options{DataDir: b.TempDir(), Host: rt})
 	if err != nil {
@@ -21,7 +37,7 @@ func BenchmarkDispatch(b *testing.B) {
 	defer srv.Close()
 	ctx := context.Background()
 	_, err = srv.Store().PutScript(ctx, srv.AccountID(), "hello", store.ScriptUpload{MainModule: "worker.js",
-		Modules:  []store.Module{{Name: "worker.js", ContentType: "application/javascript+module", Content: []byte(`export default { fetch() { return new Response("Hello World!"); } };`)}},
+		Modules:  []store.Module{{Name: "worker.js", ContentType: "application/javascript+module", Content: []byte(code)}},
 		Settings: store.ScriptSettings{Bindings: []store.Binding{}}})
 	if err != nil {
 		b.Fatal(err)

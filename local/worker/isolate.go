@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dop251/goja"
 
@@ -84,7 +85,9 @@ func newIsolate(v *version, slot int) *isolate {
 	})
 	iso.loop = iso.host.Loop()
 	if rt.opts.CPULimit > 0 {
-		iso.loop.SetJobLimit(rt.opts.CPULimit)
+		// Evaluating a large bundle may take longer than a request may:
+		// startup gets its own, larger budget (see boot).
+		iso.loop.SetJobLimit(max(rt.opts.CPULimit, startupLimit))
 	}
 	ctx, cancel := context.WithCancel(rt.ctx)
 	iso.stop = cancel
@@ -127,7 +130,13 @@ func (iso *isolate) boot(ctx context.Context) {
 	if err != nil {
 		iso.err = &loadError{script: iso.v.w.key.script, err: err, text: "the Worker failed to start: " + iso.host.FormatError(err)}
 	}
+	if limit := iso.v.w.rt.opts.CPULimit; limit > 0 {
+		iso.loop.SetJobLimit(limit)
+	}
 }
+
+// startupLimit is how long evaluating a Worker's top-level code may take.
+const startupLimit = 10 * time.Second
 
 // setup installs the globals, the glue and the env before the Worker's
 // code runs.
@@ -248,6 +257,16 @@ func (iso *isolate) onFailure(f runtime.Failure) {
 	what := "uncaught error"
 	if cl != nil {
 		what = cl.what
+	}
+	var panicked *runtime.PanicError
+	if errors.As(f.Err, &panicked) {
+		iso.v.w.rt.log.line(iso.v.w.key.script, fmt.Sprintf("%s: %v\n%s", what, f.Err, panicked.Stack))
+		if cl != nil && !cl.done {
+			delete(iso.pending, cl.id)
+			cl.done = true
+			cl.fail(&callError{status: 500, code: 1101, title: "Worker threw exception", err: f.Err, text: f.Err.Error()})
+		}
+		return
 	}
 	iso.logError(what, f.Err)
 }
