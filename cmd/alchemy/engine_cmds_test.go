@@ -18,7 +18,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/alchemy-go/alchemy/providers/cloudflare"
 	"github.com/alchemy-go/alchemy/state"
+	"github.com/alchemy-go/alchemy/types"
 	"github.com/alchemy-go/alchemy/value"
 )
 
@@ -305,5 +307,36 @@ await Slow("slow", {});
 	}
 	if !strings.Contains(stdout.String(), "1 failed in ") {
 		t.Errorf("no summary: %s", stdout.String())
+	}
+}
+
+// alchemy/cloudflare, as registered by the CLI, exports exactly the values
+// types/alchemy.d.ts declares for it.
+func TestCloudflareExportsMatchDeclarations(t *testing.T) {
+	dts := string(types.Files(types.Options{})[types.AlchemyFile])
+	decl := regexp.MustCompile(`^  export (?:declare )?(?:const|function|class|let) ([A-Za-z_$][\w$]*)`)
+	var declared []string
+	in := false
+	for _, line := range strings.Split(dts, "\n") {
+		if strings.HasPrefix(line, "declare module ") {
+			in = line == `declare module "`+cloudflare.ModuleName+`" {`
+			continue
+		}
+		if m := decl.FindStringSubmatch(line); in && m != nil && !slices.Contains(declared, m[1]) {
+			declared = append(declared, m[1])
+		}
+	}
+	m := cloudflareModule()
+	var served []string
+	for _, r := range m.Resources {
+		served = append(served, r.Export)
+	}
+	for _, v := range m.Values {
+		served = append(served, v.Name)
+	}
+	slices.Sort(declared)
+	slices.Sort(served)
+	if len(declared) == 0 || !slices.Equal(declared, served) {
+		t.Errorf("alchemy/cloudflare exports:\n%q\ndeclared:\n%q", served, declared)
 	}
 }
