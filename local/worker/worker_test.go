@@ -199,3 +199,84 @@ func TestRedeploySwapsCode(t *testing.T) {
 		e.expect("swap", "/", 200, fmt.Sprintf("v%d", i))
 	}
 }
+
+// A redeploy while a request runs: the request finishes on the old code,
+// the next one runs the new code.
+func TestInFlightRequestFinishesOnOldVersion(t *testing.T) {
+	e := start(t, worker.Options{})
+	code := func(v string, delay int) script {
+		return script{modules: []store.Module{module("worker.js", fmt.Sprintf(`
+export default {
+  async fetch() {
+    await new Promise((r) => setTimeout(r, %d));
+    return new Response("%s");
+  },
+};
+`, delay, v))}}
+	}
+	e.deploy("live", code("old", 400))
+	e.expect("live", "/warm", 200, "old") // loads the version
+	slow := make(chan string, 1)
+	go func() {
+		_, body := e.get("live", "/slow")
+		slow <- body
+	}()
+	time.Sleep(100 * time.Millisecond) // the slow request is in flight
+	e.deploy("live", code("new", 0))
+	e.expect("live", "/fast", 200, "new")
+	if got := <-slow; got != "old" {
+		t.Fatalf("the in-flight request answered %q, want old", got)
+	}
+}
+
+func TestBindingValuesAndAlarms(t *testing.T) {
+	e := start(t, worker.Options{})
+	e.deploy("values", script{
+		migrations: &store.Migrations{MigrationStep: store.MigrationStep{NewSqliteClasses: []string{"Timer"}}},
+		bindings: []store.Binding{
+			{"name": "CONF", "type": "json", "json": map[string]any{"debug": true, "n": 3.0}},
+			{"name": "NAME", "type": "plain_text", "text": "values"},
+			{"name": "VERSION", "type": "version_metadata"},
+			{"name": "AI", "type": "ai"},
+			{"name": "TIMER", "type": "durable_object_namespace", "class_name": "Timer"},
+		},
+		modules: []store.Module{module("worker.js", `
+import { DurableObject, env as importedEnv } from "cloudflare:workers";
+export class Timer extends DurableObject {
+  async arm() {
+    await this.ctx.storage.setAlarm(Date.now() + 50);
+    return await this.ctx.storage.getAlarm() !== null;
+  }
+  async alarm() {
+    await this.ctx.storage.put("fired", (await this.ctx.storage.get("fired") || 0) + 1);
+  }
+  async state() {
+    return { fired: await this.ctx.storage.get("fired"), alarm: await this.ctx.storage.getAlarm() };
+  }
+}
+export default {
+  async fetch(request, env) {
+    const path = new URL(request.url).pathname;
+    const timer = env.TIMER.getByName("t");
+    if (path === "/arm") return Response.json(await timer.arm());
+    if (path === "/state") return Response.json(await timer.state());
+    let ai = "";
+    try { await env.AI.run("model"); } catch (e) { ai = e.message; }
+    return Response.json({ conf: env.CONF, name: env.NAME, same: importedEnv === env, version: typeof env.VERSION.id, ai });
+  },
+};
+`)}})
+	e.expect("values", "/", 200, `{"conf":{"debug":true,"n":3},"name":"values","same":true,"version":"string","ai":"Binding AI (ai) is not supported by the local Worker runtime"}`)
+	e.expect("values", "/arm", 200, "true")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, body := e.get("values", "/state")
+		if body == `{"fired":1,"alarm":null}` {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the alarm did not fire: %s\nlog:\n%s", body, e.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
