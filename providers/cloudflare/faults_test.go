@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/local"
@@ -198,6 +200,16 @@ func TestCrashLeftCreating(t *testing.T) {
 			}
 			if _, err := h.runCtx(ctx, engine.AppOptions{}, prog); err == nil {
 				t.Fatal("the interrupted run succeeded")
+			}
+			// The interrupted apply settles in the background; wait for it.
+			rec := h.rec
+			for deadline := time.Now().Add(5 * time.Second); !slices.ContainsFunc(rec.Events(), func(e engine.Event) bool {
+				return e.Action == engine.ActionFailed
+			}); {
+				if time.Now().After(deadline) {
+					t.Fatal("the interrupted apply did not settle")
+				}
+				time.Sleep(10 * time.Millisecond)
 			}
 			if rec := string(h.stateFile(c.id + ".json")); !strings.Contains(rec, `"status": "creating"`) {
 				t.Fatalf("state after the crash:\n%s", rec)

@@ -118,7 +118,9 @@ func (h *harness) run(opts engine.AppOptions, prog program) ([]engine.Event, err
 // runCtx is run with a context that a test may cancel to simulate a crash.
 func (h *harness) runCtx(ctx context.Context, opts engine.AppOptions, prog program) ([]engine.Event, error) {
 	h.t.Helper()
-	h.rec.Reset()
+	// A fresh recorder per run: events of an interrupted run that arrive
+	// late stay with that run.
+	h.rec = &engine.Recorder{}
 	reg := engine.NewRegistry()
 	if _, err := cloudflare.Register(reg, cloudflare.Options{API: h.config(), Dir: h.root, Local: h.local}); err != nil {
 		h.t.Fatal(err)

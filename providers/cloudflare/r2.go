@@ -60,6 +60,9 @@ func (r *r2Provider) Create(ctx context.Context, req *engine.Request) (*value.Ob
 	if err != nil {
 		return nil, err
 	}
+	if err := r2Unsupported(p); err != nil {
+		return nil, err
+	}
 	jurisdiction, _, err := p.str("jurisdiction")
 	if err != nil {
 		return nil, err
@@ -140,6 +143,21 @@ func (r *r2Provider) setRules(out *value.Object, p props) {
 		v, _ := p.get(kind)
 		out.Set(kind, v)
 	}
+}
+
+// r2Unsupported rejects the props this provider does not implement yet,
+// rather than ignoring them.
+func r2Unsupported(p props) error {
+	if _, ok := p.get("domains"); ok {
+		return p.errorf("domains", "custom domains of R2 buckets are not supported yet")
+	}
+	if on, err := p.boolean("dataCatalog", false); err != nil || on {
+		if err == nil {
+			err = p.errorf("dataCatalog", "the R2 data catalog is not supported yet")
+		}
+		return err
+	}
+	return nil
 }
 
 func orDefault(s, def string) string {
@@ -227,6 +245,9 @@ func (r *r2Provider) Update(ctx context.Context, req *engine.Request) (*value.Ob
 	}
 	if prev, _ := req.Output.GetString("name"); prev != name {
 		return nil, engine.ErrReplace
+	}
+	if err := r2Unsupported(p); err != nil {
+		return nil, err
 	}
 	jurisdiction, _ := req.Output.GetString("jurisdiction")
 	out := copyIdentityless(req.Output)

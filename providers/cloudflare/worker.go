@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/cloudflare/cloudflare-go/v6/option"
 	"golang.org/x/sync/errgroup"
@@ -926,10 +925,8 @@ func (w *workerProvider) children(ctx context.Context, pl *workerPlan) (domains,
 	}
 	var errs []error
 	var domainOuts, routeOuts value.Array
-	var mu sync.Mutex
 	for _, s := range all {
 		out, err := s.h.Wait(ctx)
-		mu.Lock()
 		switch {
 		case err != nil:
 			errs = append(errs, err)
@@ -938,7 +935,6 @@ func (w *workerProvider) children(ctx context.Context, pl *workerPlan) (domains,
 		case s.kind == KindRoute:
 			routeOuts = append(routeOuts, out)
 		}
-		mu.Unlock()
 	}
 	if len(errs) > 0 {
 		return nil, nil, errs[0]

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strings"
 	"testing"
@@ -230,3 +232,176 @@ func TestWorkerNameConflictNeedsAdopt(t *testing.T) {
 	h.destroy()
 	h.assertEmpty()
 }
+
+func TestWorkerAssets(t *testing.T) {
+	h := newHarness(t, local.Options{})
+	h.write("public/index.html", "<h1>hello</h1>")
+	h.write("public/css/site.css", "body { color: red }")
+	h.write("public/_headers", "/*\n  X-Test: 1\n")
+	prog := func(ctx context.Context, r *runner) error {
+		assets, err := export("Assets").Build([]value.Value{obj("path", "public")})
+		if err != nil {
+			return err
+		}
+		_, err = r.apply(ctx, "cloudflare::Worker", "site", obj(
+			"script", "export default { fetch(req, env) { return env.ASSETS.fetch(req) } }",
+			"bindings", obj("ASSETS", assets),
+			"assets", obj("not_found_handling", "404-page"),
+		))
+		return err
+	}
+	h.mustRun(prog)
+	ctx := context.Background()
+	sc, err := h.srv.Store().Script(ctx, h.srv.AccountID(), "app-site-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Assets == nil || len(sc.Assets.Manifest) != 2 {
+		t.Fatalf("assets %+v", sc.Assets)
+	}
+	for path, e := range sc.Assets.Manifest {
+		if _, content, err := h.srv.Store().Asset(ctx, e.Hash); err != nil || len(content) == 0 {
+			t.Errorf("asset %s (%s) was not uploaded: %v", path, e.Hash, err)
+		}
+	}
+	if !strings.Contains(string(sc.Assets.Config), `"not_found_handling":"404-page"`) || !strings.Contains(string(sc.Assets.Config), `X-Test`) {
+		t.Errorf("assets config %s", sc.Assets.Config)
+	}
+	s, _ := h.settings("app-site-test")
+	if b := bindingOf(s, "ASSETS"); b["type"] != "assets" {
+		t.Errorf("ASSETS binding %v", b)
+	}
+
+	h.log.reset()
+	h.mustRun(prog)
+	if n := len(h.requests()); n != 0 {
+		t.Errorf("unchanged assets: %d requests", n)
+	}
+	// One file changes: only it is uploaded.
+	h.write("public/index.html", "<h1>hello again</h1>")
+	h.log.reset()
+	h.mustRun(prog)
+	reqs := h.requests()
+	if count(reqs, http.MethodPost, "/assets-upload-session") != 1 || count(reqs, http.MethodPost, "/workers/assets/upload") != 1 ||
+		count(reqs, http.MethodPut, "/workers/scripts/app-site-test") != 1 {
+		t.Errorf("changed asset: requests %v", reqs)
+	}
+	h.destroy()
+	h.assertEmpty()
+}
+
+func TestWorkerWorkflows(t *testing.T) {
+	h := newHarness(t, local.Options{})
+	script := `import { WorkflowEntrypoint } from "cloudflare:workers";
+export class OrderFlow extends WorkflowEntrypoint { async run(event, step) { return 1 } }
+export default { fetch() { return new Response("ok") } };`
+	h.write("flow.js", script)
+	h.mustRun(func(ctx context.Context, r *runner) error {
+		wf, err := export("Workflow").Build([]value.Value{value.String("orders"), obj("className", "OrderFlow")})
+		if err != nil {
+			return err
+		}
+		w, err := r.apply(ctx, "cloudflare::Worker", "flows", obj("entrypoint", "flow.js", "bindings", obj("ORDERS", wf)))
+		if err != nil {
+			return err
+		}
+		b, _ := w.GetObject("bindings")
+		exported, _ := b.GetObject("ORDERS")
+		if str(exported, "scriptName") != "app-flows-test" {
+			t.Errorf("exported workflow %v", exported)
+		}
+		return nil
+	})
+	wfs := h.list("/workflows")
+	if len(wfs) != 1 || wfs[0]["name"] != "OrderFlow" || wfs[0]["script_name"] != "app-flows-test" || wfs[0]["class_name"] != "OrderFlow" {
+		t.Errorf("workflows %v", wfs)
+	}
+	h.destroy()
+	h.assertEmpty()
+}
+
+// TestMigrationTagPrecondition deploys over a script whose Durable Object
+// migrations carry a tag the settings do not show: the upload is refused
+// with 412 and retried with the tag Cloudflare expects.
+func TestMigrationTagPrecondition(t *testing.T) {
+	h := newHarness(t, local.Options{Middleware: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/settings") {
+				rec := &captured{header: http.Header{}}
+				next.ServeHTTP(rec, r)
+				body := bytes.Replace(rec.body.Bytes(), []byte(`"migration_tag":"v1",`), nil, 1)
+				for k, v := range rec.header {
+					w.Header()[k] = v
+				}
+				w.WriteHeader(rec.status)
+				w.Write(body)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}})
+	h.write("src/api.js", counterWorker)
+	// A script deployed elsewhere with migration tag v1.
+	meta := `{"main_module":"api.js","compatibility_date":"2025-09-01","bindings":[{"type":"durable_object_namespace","name":"COUNTER","class_name":"Counter"}],` +
+		`"migrations":{"new_tag":"v1","new_classes":["Counter"]}}`
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	hdr := textproto.MIMEHeader{}
+	hdr.Set("Content-Disposition", `form-data; name="api.js"; filename="api.js"`)
+	hdr.Set("Content-Type", "application/javascript+module")
+	pw, _ := mw.CreatePart(hdr)
+	pw.Write([]byte(counterWorker))
+	mw.WriteField("metadata", meta)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPut, h.srv.APIBaseURL()+"/accounts/"+h.srv.AccountID()+"/workers/scripts/app-api-test", &body)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("seed: %v %v", err, res)
+	}
+	res.Body.Close()
+
+	h.log.reset()
+	_, err = h.run(engine.AppOptions{Adopt: true}, func(ctx context.Context, r *runner) error {
+		counter, err := export("DurableObjectNamespace").Build([]value.Value{value.String("counter"), obj("className", "Counter")})
+		if err != nil {
+			return err
+		}
+		_, err = r.apply(ctx, "cloudflare::Worker", "api", obj("entrypoint", "src/api.js", "bindings", obj("COUNTER", counter)))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploads := 0
+	for _, e := range h.requests() {
+		if e.Method == http.MethodPut && strings.HasSuffix(e.Path, "/workers/scripts/app-api-test") {
+			uploads++
+			if uploads == 1 && (e.Status != http.StatusPreconditionFailed || e.Code != 10079) {
+				t.Errorf("first upload: %d %d, want 412 10079", e.Status, e.Code)
+			}
+		}
+	}
+	if uploads != 2 {
+		t.Errorf("%d uploads, want 2 (412, then the retry)", uploads)
+	}
+	h.destroy()
+	h.assertEmpty()
+}
+
+// captured records a response.
+type captured struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (c *captured) Header() http.Header { return c.header }
+func (c *captured) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c.body.Write(b)
+}
+func (c *captured) WriteHeader(s int) { c.status = s }
