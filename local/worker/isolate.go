@@ -144,6 +144,7 @@ func (iso *isolate) setup(vm *goja.Runtime) error {
 	h := iso.host
 	_, _ = h.Local(isolateKey{}, func() (any, error) { return iso, nil })
 	webapi.Install(h)
+	webapi.SetTransport(h, &localTransport{rt: iso.v.w.rt})
 	if iso.v.nodeCompat {
 		nodelib.InstallGlobals(h)
 	}

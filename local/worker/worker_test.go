@@ -280,3 +280,19 @@ export default {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A Worker's fetch to another Worker's workers.dev hostname reaches it on
+// the local Cloudflare.
+func TestFetchToAnotherLocalWorker(t *testing.T) {
+	e := start(t, worker.Options{})
+	e.deploy("target", script{modules: []store.Module{module("worker.js", `export default { fetch(r) { return new Response("target saw " + new URL(r.url).pathname); } };`)}})
+	e.deploy("caller", script{modules: []store.Module{module("worker.js", fmt.Sprintf(`
+export default {
+  async fetch() {
+    const res = await fetch("https://%s/path");
+    return new Response("caller got: " + (await res.text()));
+  },
+};
+`, e.srv.WorkerHostname("target")))}})
+	e.expect("caller", "/", 200, "caller got: target saw /path")
+}

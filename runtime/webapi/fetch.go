@@ -76,7 +76,7 @@ func (r *realm) nativeFetch(call goja.FunctionCall) goja.Value {
 		req.hasBody = true
 	}
 	p := r.h.Loop().Go(func(ctx context.Context) runtime.Settle {
-		res, err := doFetch(ctx, req)
+		res, err := doFetch(ctx, r.transport, req)
 		if err != nil {
 			return runtime.Rejected(&fetchError{err: err})
 		}
@@ -85,7 +85,7 @@ func (r *realm) nativeFetch(call goja.FunctionCall) goja.Value {
 	return vm.ToValue(p)
 }
 
-func doFetch(ctx context.Context, req fetchRequest) (*fetchResponse, error) {
+func doFetch(ctx context.Context, transport http.RoundTripper, req fetchRequest) (*fetchResponse, error) {
 	var body io.Reader
 	if req.hasBody {
 		body = bytes.NewReader(req.body)
@@ -99,7 +99,7 @@ func doFetch(ctx context.Context, req fetchRequest) (*fetchResponse, error) {
 		hreq.Header.Set("User-Agent", "alchemy")
 	}
 	redirected := false
-	client := &http.Client{CheckRedirect: func(r *http.Request, via []*http.Request) error {
+	client := &http.Client{Transport: transport, CheckRedirect: func(r *http.Request, via []*http.Request) error {
 		switch req.redirect {
 		case "manual":
 			return http.ErrUseLastResponse
@@ -149,4 +149,11 @@ func (res *fetchResponse) toJS(vm *goja.Runtime) goja.Value {
 	_ = obj.Set("headers", vm.NewArray(pairs...))
 	_ = obj.Set("body", NewUint8Array(vm, res.body))
 	return obj
+}
+
+// SetTransport makes fetch in h send its requests through t (nil restores
+// Go's default transport): a server that hosts Workers answers requests to
+// its own hostnames itself. Loop goroutine only.
+func SetTransport(h *runtime.Host, t http.RoundTripper) {
+	realmOf(h).transport = t
 }

@@ -14,6 +14,7 @@ package webapi
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 
 	"github.com/dop251/goja"
@@ -31,6 +32,8 @@ type realm struct {
 	encoder *goja.Object
 	decoder *goja.Object
 	subtle  *subtleAPI
+	// transport carries fetch's requests (nil: Go's default).
+	transport http.RoundTripper
 }
 
 type realmKey struct{}
