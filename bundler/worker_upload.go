@@ -114,7 +114,7 @@ func BundleUploaded(opts UploadOptions) (*Runnable, error) {
 		},
 	})
 	if len(build.Errors) > 0 {
-		return nil, newError(uploadRoot, build.Errors, nil)
+		return nil, newError(uploadRoot, uploadLocations(build.Errors), nil)
 	}
 	r := &Runnable{File: file}
 	for _, f := range build.OutputFiles {
@@ -132,6 +132,29 @@ func BundleUploaded(opts UploadOptions) (*Runnable, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// uploadLocations names the uploaded modules in messages as people know
+// them ("worker.js"), not by the plugin's namespace.
+func uploadLocations(msgs []api.Message) []api.Message {
+	fix := func(loc *api.Location) {
+		if loc == nil {
+			return
+		}
+		if name, ok := strings.CutPrefix(loc.File, nsUpload+":"); ok {
+			loc.File = name
+		} else if loc.Namespace != nsUpload {
+			return
+		}
+		loc.Namespace, loc.File = "file", uploadRoot+loc.File
+	}
+	for i := range msgs {
+		fix(msgs[i].Location)
+		for j := range msgs[i].Notes {
+			fix(msgs[i].Notes[j].Location)
+		}
+	}
+	return msgs
 }
 
 func moduleList(byName map[string]UploadedModule) string {

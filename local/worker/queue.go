@@ -10,7 +10,6 @@ import (
 
 	"github.com/alchemy-go/alchemy/local"
 	"github.com/alchemy-go/alchemy/local/store"
-	"github.com/alchemy-go/alchemy/runtime"
 	"github.com/alchemy-go/alchemy/runtime/webapi"
 )
 
@@ -129,5 +128,3 @@ func verdicts(vm *goja.Runtime, v goja.Value, leases map[string]string, defaultD
 	}
 	return out
 }
-
-var _ = runtime.Resolved

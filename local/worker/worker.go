@@ -216,6 +216,22 @@ func (rt *Runtime) Reload(account, script string) {
 	}
 }
 
+// Load loads a Worker's current code now, and reports why it cannot run:
+// it does not build, compile or start. The dev loop calls it after a
+// deploy to show a broken Worker at once rather than at its first request.
+func (rt *Runtime) Load(ctx context.Context, account, script string) error {
+	w, err := rt.worker(account, script)
+	if err != nil {
+		return err
+	}
+	v, err := w.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	v.release()
+	return nil
+}
+
 // Handler serves one Worker regardless of the request's Host, for a
 // Worker on its own port in dev mode:
 //

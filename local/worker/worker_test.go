@@ -296,3 +296,30 @@ export default {
 `, e.srv.WorkerHostname("target")))}})
 	e.expect("caller", "/", 200, "caller got: target saw /path")
 }
+
+func TestLoadReportsBrokenWorkers(t *testing.T) {
+	e := start(t, worker.Options{})
+	e.deploy("syntax", script{modules: []store.Module{module("worker.js", "export default { fetch() { return new Response( } };\n")}})
+	e.deploy("throws", script{modules: []store.Module{module("worker.js", "const config = JSON.parse(\"{oops\");\nexport default { fetch() { return new Response(config) } };\n")}})
+	e.deploy("missing", script{modules: []store.Module{module("worker.js", "import x from \"./nope.js\";\nexport default { fetch() { return new Response(x) } };\n")}})
+	e.deploy("node", script{modules: []store.Module{module("worker.js", "import { Buffer } from \"node:buffer\";\nexport default { fetch() { return new Response(Buffer.from(\"x\")) } };\n")}})
+	for _, tt := range []struct{ name, want string }{
+		{"syntax", "the Worker does not build: worker.js:1:49: error: Unexpected \"}\""},
+		{"throws", "the Worker failed to start: worker.js:1:21: error: SyntaxError"},
+		{"missing", `module "./nope.js" (imported by worker.js) is not among the uploaded modules (worker.js)`},
+		{"node", "(Node built-ins need the nodejs_compat compatibility flag)"},
+		{"absent", "no such Worker"},
+	} {
+		err := e.rt.Load(e.ctx, e.srv.AccountID(), tt.name)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Load(%s) = %v, want an error containing %q", tt.name, err, tt.want)
+		}
+	}
+	status, body := e.get("throws", "/")
+	if status != 500 || !strings.Contains(body, "the Worker failed to start") {
+		t.Errorf("request to a Worker that fails to start: %d %s", status, body)
+	}
+	if log := e.log.String(); strings.Count(log, "[throws] the Worker failed to start") != 1 {
+		t.Errorf("the start failure is not logged once:\n%s", log)
+	}
+}
