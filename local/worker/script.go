@@ -159,7 +159,8 @@ func (v *version) load() error {
 	}
 	v.script = sc
 	for _, f := range sc.Settings.CompatibilityFlags {
-		if strings.HasPrefix(f, "nodejs_compat") {
+		// nodejs_als (AsyncLocalStorage alone) gets the whole Node set.
+		if strings.HasPrefix(f, "nodejs_compat") || f == "nodejs_als" {
 			v.nodeCompat = true
 		}
 	}

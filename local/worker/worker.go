@@ -8,10 +8,28 @@
 // A Runtime is the local Cloudflare's WorkerHost and QueueHost:
 //
 //	rt := worker.New(worker.Options{Log: os.Stderr})
-//	srv, err := local.Start(ctx, local.Options{Host: rt})
+//	srv, err := local.Start(ctx, local.Options{Host: rt}) // attaches rt; srv.Close closes it
 //
-// Requests reach Workers through the Server's Host routing, or through
-// Handler for a Worker served on its own port (dev mode).
+// Requests reach Workers through the Server's Host routing
+// (<script>.<subdomain>.workers.dev, routes, custom domains), or through
+// Handler for a Worker served on its own port, as dev mode does:
+//
+//	go http.Serve(ln, rt.Handler(srv.AccountID(), "api"))
+//
+// A deploy (through the REST API or the store) swaps the Worker's code in
+// place: requests in flight finish on the old version, later ones run the
+// new one. Load loads a Worker at once and returns why it cannot run;
+// Scheduled fires its cron handler; queue batches are delivered by the
+// Server through DeliverQueue.
+//
+// Each Worker version is linked from its uploaded modules once
+// (bundler.BundleUploaded) and compiled once; its isolates (Options.Isolates,
+// started as load requires) share the compiled program, each with its own
+// globals, which survive between requests. A Durable Object lives in one
+// isolate, chosen by its id, and its storage is a SQLite database of its
+// own that it reads and writes synchronously, so that the storage calls of
+// an event never interleave with another event's (Cloudflare's input gate);
+// events interleave only where a handler awaits something else.
 package worker
 
 import (
