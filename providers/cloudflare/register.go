@@ -52,7 +52,6 @@ type Cloudflare struct {
 	mu        sync.Mutex
 	clients   map[string]*Client
 	governors map[string]*Governor
-	bundles   sync.Map // FQN → *workerBuild, from a Worker's check to its update
 }
 
 // New returns the provider set.
