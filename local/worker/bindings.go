@@ -71,6 +71,8 @@ func (v *version) describeBindings() ([]binding, error) {
 			x.kind, x.object = "do", &objectBinding{script: script, class: b.Str("class_name")}
 		case "service":
 			x.kind, x.service = "service", &serviceBinding{script: b.Str("service"), entrypoint: b.Str("entrypoint")}
+		case "assets":
+			x.kind = "assets"
 		case "version_metadata":
 			meta, _ := json.Marshal(map[string]string{"id": v.script.VersionID, "tag": "", "timestamp": v.script.ModifiedOn})
 			x.kind, x.value = "version", string(meta)
@@ -399,6 +401,19 @@ func (iso *isolate) bindingNatives(vm *goja.Runtime, set func(string, func(goja.
 				return runtime.Rejected(fmt.Errorf("Queue send failed: %w", err))
 			}
 			return nil
+		})
+	})
+
+	// Static assets
+	set("assetFetch", func(c goja.FunctionCall) goja.Value {
+		req := exportRequest(vm, c.Argument(0))
+		assets := iso.v.assets
+		return iso.goOp(func(ctx context.Context, st *store.Store) runtime.Settle {
+			res, err := assets.fetchAsset(ctx, st, req)
+			if err != nil {
+				return runtime.Rejected(err)
+			}
+			return res.toParts
 		})
 	})
 

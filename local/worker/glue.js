@@ -666,6 +666,11 @@
         case "service":
           v = serviceBinding(d.ref);
           break;
+        case "assets":
+          v = Object.freeze({
+            fetch: async (input, init) => incomingResponse(await native.assetFetch(await outgoing(input, init))),
+          });
+          break;
         case "version":
           v = Object.freeze({ id: d.value.id, tag: d.value.tag, timestamp: d.value.timestamp });
           break;
@@ -962,6 +967,16 @@
     },
     setModule(namespace) {
       mod = namespace === undefined ? null : namespace;
+    },
+    // handles reports whether the Worker has a handler for an event kind.
+    handles(kind) {
+      if (mod === null) return (listeners[kind] || []).length > 0;
+      try {
+        handler(kind);
+        return true;
+      } catch {
+        return false;
+      }
     },
     // fetch answers an HTTP request; done(id, [status, statusText, flat
     // headers, body]) where a body stream is then pumped with pump().

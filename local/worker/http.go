@@ -54,6 +54,22 @@ func (rt *Runtime) serveHTTP(w http.ResponseWriter, r *http.Request, account, sc
 		rt.serveScheduled(w, r, v)
 		return
 	}
+	if v.assets != nil && !v.assets.workerFirst(r.URL.Path) {
+		st, err := rt.store()
+		if err == nil {
+			var served bool
+			if served, err = v.assets.serve(ctx, st, w, r); served {
+				return
+			}
+		}
+		if err != nil {
+			rt.errorf(script, "assets: %v", err)
+		}
+		if !v.hasFetch {
+			http.NotFound(w, r)
+			return
+		}
+	}
 	req, err := readRequest(r)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)

@@ -33,6 +33,7 @@ type isolate struct {
 	slot     int
 	ready    chan struct{}
 	err      error // why the isolate could not start; set before ready closes
+	hasFetch bool  // the Worker has a fetch handler; set before ready closes
 	inflight atomic.Int32
 	stop     context.CancelFunc
 	stopped  chan struct{}
@@ -124,8 +125,16 @@ func (iso *isolate) boot(ctx context.Context) {
 		if iso.v.classic {
 			entry = goja.Undefined()
 		}
-		_, err := setModule(iso.glue.obj, entry)
-		return struct{}{}, err
+		if _, err := setModule(iso.glue.obj, entry); err != nil {
+			return struct{}{}, err
+		}
+		handles, _ := goja.AssertFunction(iso.glue.obj.Get("handles"))
+		has, err := handles(iso.glue.obj, vm.ToValue("fetch"))
+		if err != nil {
+			return struct{}{}, err
+		}
+		iso.hasFetch = has.ToBoolean()
+		return struct{}{}, nil
 	})
 	if err != nil {
 		iso.err = &loadError{script: iso.v.w.key.script, err: err, text: "the Worker failed to start: " + iso.host.FormatError(err)}

@@ -111,6 +111,8 @@ type version struct {
 	nodeCompat bool
 	classic    bool // service-worker syntax
 	bindings   []binding
+	assets     *assetServer // nil without static assets
+	hasFetch   bool         // the code has a fetch handler (set by load)
 
 	refs    atomic.Int64 // requests using the version, plus one while it is current
 	retired atomic.Bool
@@ -165,6 +167,8 @@ func (v *version) load() error {
 		}
 	}
 	v.classic = sc.MainModule == ""
+	v.assets = newAssetServer(sc.Assets)
+
 	mods := make([]bundler.UploadedModule, len(sc.Modules))
 	for i, m := range sc.Modules {
 		mods[i] = bundler.UploadedModule{Name: m.Name, ContentType: m.ContentType, Content: m.Content}
@@ -194,6 +198,7 @@ func (v *version) load() error {
 	if iso.err != nil {
 		return iso.err
 	}
+	v.hasFetch = iso.hasFetch
 	return nil
 }
 

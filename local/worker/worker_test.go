@@ -74,6 +74,7 @@ type script struct {
 	flags      []string
 	migrations *store.Migrations
 	classic    bool
+	assets     *store.Assets
 }
 
 func module(name, code string) store.Module {
@@ -82,7 +83,7 @@ func module(name, code string) store.Module {
 
 func (e *env) deploy(name string, s script) {
 	e.t.Helper()
-	up := store.ScriptUpload{Modules: s.modules, Migrations: s.migrations,
+	up := store.ScriptUpload{Modules: s.modules, Migrations: s.migrations, Assets: s.assets,
 		Settings: store.ScriptSettings{Bindings: s.bindings, CompatibilityDate: "2025-01-01", CompatibilityFlags: s.flags}}
 	if up.Settings.Bindings == nil {
 		up.Settings.Bindings = []store.Binding{}
@@ -321,5 +322,51 @@ func TestLoadReportsBrokenWorkers(t *testing.T) {
 	}
 	if log := e.log.String(); strings.Count(log, "[throws] the Worker failed to start") != 1 {
 		t.Errorf("the start failure is not logged once:\n%s", log)
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	e := start(t, worker.Options{})
+	st := e.srv.Store()
+	files := map[string]string{"/index.html": "<h1>home</h1>", "/about.html": "<h1>about</h1>", "/docs/index.html": "<h1>docs</h1>", "/app.js": "console.log(1)"}
+	manifest := map[string]store.AssetEntry{}
+	for p, content := range files {
+		hash := fmt.Sprintf("%x", md5Sum(p))
+		ctype := "text/html"
+		if strings.HasSuffix(p, ".js") {
+			ctype = "application/octet-stream"
+		}
+		if err := st.PutAsset(e.ctx, hash, ctype, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+		manifest[p] = store.AssetEntry{Hash: hash, Size: int64(len(content))}
+	}
+	e.deploy("site", script{
+		assets:   &store.Assets{Manifest: manifest, Config: []byte(`{"not_found_handling":"single-page-application","run_worker_first":["/api/*"]}`)},
+		bindings: []store.Binding{{"name": "ASSETS", "type": "assets"}},
+		modules: []store.Module{module("worker.js", `
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/api/page") {
+      const page = await env.ASSETS.fetch(new URL("/about", request.url));
+      return new Response("api wraps " + (await page.text()) + " " + page.headers.get("content-type"));
+    }
+    return new Response("worker " + url.pathname);
+  },
+};
+`)}})
+	e.expect("site", "/", 200, "<h1>home</h1>")
+	e.expect("site", "/about", 200, "<h1>about</h1>")
+	e.expect("site", "/docs/", 200, "<h1>docs</h1>")
+	status, body, h := e.do("GET", "site", "/app.js", "")
+	if status != 200 || body != "console.log(1)" || !strings.Contains(h.Get("Content-Type"), "javascript") {
+		t.Errorf("/app.js = %d %q %v", status, body, h)
+	}
+	e.expect("site", "/api/page", 200, "api wraps <h1>about</h1> text/html")
+	e.expect("site", "/missing", 200, "worker /missing")
+	status, body, _ = e.do("GET", "site", "/client/route", "", "Accept", "text/html")
+	if status != 200 || body != "<h1>home</h1>" {
+		t.Errorf("SPA fallback = %d %q", status, body)
 	}
 }
