@@ -362,31 +362,20 @@ func (w *workerProvider) deploy(ctx context.Context, pl *workerPlan, settings *s
 	}
 	_, hasBindings := pl.p.get("bindings")
 	mig := planMigrations(settings, pl.bindings.durableObjects, name, hasBindings)
-	if err := w.upload(ctx, pl, mig, assets); err != nil {
-		ae, ok := asAPIError(err)
-		if !ok || (ae.Status != http.StatusPreconditionFailed && !ae.HasCode(10079)) {
-			return err
-		}
-		tag, found := "", false
-		for _, d := range ae.Errors {
-			if tag, found = tagFromPreconditionError(d.Message); found {
-				break
-			}
-		}
-		if !found {
-			return err
-		}
-		mig.oldTag, mig.newTag = tag, bumpMigrationTag(tag)
-		if tag == "" {
-			mig.newTag = ""
-		}
-		if err := w.upload(ctx, pl, mig, assets); err != nil {
-			return err
-		}
-	}
-	// The rest only needs the script to exist.
+	// The rest only needs the script to exist: when it does already, its
+	// workers.dev route is set while the new version uploads.
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return w.setSubdomain(gctx, pl) })
+	subdomainSet := settings != nil
+	if subdomainSet {
+		g.Go(func() error { return w.setSubdomain(gctx, pl) })
+	}
+	if err := w.uploadWithTag(ctx, pl, mig, assets); err != nil {
+		g.Wait()
+		return err
+	}
+	if !subdomainSet {
+		g.Go(func() error { return w.setSubdomain(gctx, pl) })
+	}
 	if pl.hasCrons {
 		g.Go(func() error {
 			path, err := cl.accountPath(gctx, "workers/scripts/"+name+"/schedules")
@@ -422,6 +411,28 @@ func (w *workerProvider) deploy(ctx context.Context, pl *workerPlan, settings *s
 		pl.req.Data.Delete(dataHashKey)
 	}
 	return nil
+}
+
+// uploadWithTag uploads the script; when Cloudflare refuses the Durable
+// Object migrations for their tag (412), it retries once with the tag
+// Cloudflare says it expects.
+func (w *workerProvider) uploadWithTag(ctx context.Context, pl *workerPlan, mig doMigration, assets *value.Object) error {
+	err := w.upload(ctx, pl, mig, assets)
+	ae, ok := asAPIError(err)
+	if !ok || (ae.Status != http.StatusPreconditionFailed && !ae.HasCode(10079)) {
+		return err
+	}
+	tag, found := "", false
+	for _, d := range ae.Errors {
+		if tag, found = tagFromPreconditionError(d.Message); found {
+			break
+		}
+	}
+	if !found {
+		return err
+	}
+	mig.oldTag, mig.newTag = tag, bumpMigrationTag(tag)
+	return w.upload(ctx, pl, mig, assets)
 }
 
 // upload PUTs the script: one part per module (named by its file name),
@@ -588,6 +599,52 @@ func (w *workerProvider) Delete(ctx context.Context, req *engine.Request) error 
 	if name == "" {
 		return nil
 	}
+	// A Worker that had neither queue consumers nor workflows is deleted at
+	// once; otherwise (or when that is refused) what hangs off it goes
+	// first.
+	if !hasAttachments(p) {
+		err := deleteScript(ctx, cl, name)
+		if ae, ok := asAPIError(err); !ok || ae.Status >= 500 || ae.Status == http.StatusTooManyRequests {
+			return wrap(req, err)
+		}
+	}
+	if err := w.detach(ctx, cl, name); err != nil {
+		return wrap(req, err)
+	}
+	return wrap(req, deleteScript(ctx, cl, name))
+}
+
+// hasAttachments reports whether a Worker's props give it queue consumers
+// or workflows, which go before the script.
+func hasAttachments(p props) bool {
+	if es, ok, _ := p.array("eventSources"); ok && len(es) > 0 {
+		return true
+	}
+	b, _, _ := p.object("bindings")
+	for _, v := range b.All {
+		if o, ok := v.(*value.Object); ok {
+			if t, _ := o.GetString("type"); t == TypeWorkflow {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deleteScript deletes a script with its Durable Object namespaces; a
+// missing script is fine.
+func deleteScript(ctx context.Context, cl *Client, name string) error {
+	path, err := cl.accountPath(ctx, "workers/scripts/"+name+"?force=true")
+	if err != nil {
+		return err
+	}
+	_, err = cl.Call(ctx, fmt.Sprintf("delete Worker %q", name), http.MethodDelete, path, nil, nil)
+	return ignoreNotFound(err)
+}
+
+// detach deletes the queue consumers of a script and the workflows it
+// runs, as Cloudflare lists them.
+func (w *workerProvider) detach(ctx context.Context, cl *Client, name string) error {
 	var consumers []consumerJSON
 	var settings *scriptSettings
 	g, gctx := errgroup.WithContext(ctx)
@@ -600,35 +657,31 @@ func (w *workerProvider) Delete(ctx context.Context, req *engine.Request) error 
 		return err
 	})
 	if err := g.Wait(); err != nil {
-		return wrap(req, err)
+		return err
 	}
 	for _, c := range consumers {
 		path, err := cl.accountPath(ctx, "queues/"+c.QueueID+"/consumers/"+c.ConsumerID)
 		if err != nil {
-			return wrap(req, err)
+			return err
 		}
 		if _, err := cl.Call(ctx, fmt.Sprintf("delete consumer %s of queue %s", c.ConsumerID, c.QueueID), http.MethodDelete, path, nil, nil); ignoreNotFound(err) != nil {
-			return wrap(req, err)
+			return err
 		}
 	}
-	if settings != nil {
-		for _, b := range settings.Bindings {
-			if b.Type != TypeWorkflow || (b.ScriptName != "" && b.ScriptName != name) || b.WorkflowName == "" {
-				continue
-			}
-			path, err := cl.accountPath(ctx, "workflows/"+b.WorkflowName)
-			if err != nil {
-				return wrap(req, err)
-			}
-			if _, err := cl.Call(ctx, fmt.Sprintf("delete workflow %q", b.WorkflowName), http.MethodDelete, path, nil, nil); ignoreNotFound(err) != nil {
-				return wrap(req, err)
-			}
+	if settings == nil {
+		return nil
+	}
+	for _, b := range settings.Bindings {
+		if b.Type != TypeWorkflow || (b.ScriptName != "" && b.ScriptName != name) || b.WorkflowName == "" {
+			continue
+		}
+		path, err := cl.accountPath(ctx, "workflows/"+b.WorkflowName)
+		if err != nil {
+			return err
+		}
+		if _, err := cl.Call(ctx, fmt.Sprintf("delete workflow %q", b.WorkflowName), http.MethodDelete, path, nil, nil); ignoreNotFound(err) != nil {
+			return err
 		}
 	}
-	path, err := cl.accountPath(ctx, "workers/scripts/"+name+"?force=true")
-	if err != nil {
-		return wrap(req, err)
-	}
-	_, err = cl.Call(ctx, fmt.Sprintf("delete Worker %q", name), http.MethodDelete, path, nil, nil)
-	return wrap(req, ignoreNotFound(err))
+	return nil
 }
