@@ -310,3 +310,32 @@ func TestWorkerRename(t *testing.T) {
 		}},
 	})
 }
+
+// TestDevModeRoutesStayLocal runs a Worker with routes and a custom domain
+// under --dev: they are kept in state only (the Worker is served on
+// localhost), while the storage it binds is made on the local Cloudflare.
+func TestDevModeRoutesStayLocal(t *testing.T) {
+	h := newHarness(t, local.Options{})
+	h.local = true
+	var kv *value.Object
+	h.mustRun(func(ctx context.Context, r *runner) error {
+		var err error
+		if kv, err = r.apply(ctx, "cloudflare::KVNamespace", "kv", nil); err != nil {
+			return err
+		}
+		_, err = r.apply(ctx, "cloudflare::Worker", "web", obj("script", "export default { fetch() { return new Response('ok') } }",
+			"routes", []any{"api.example.com/*"}, "domains", []any{"www.example.com"}, "bindings", obj("KV", kv)))
+		return err
+	})
+	if !strings.Contains(string(h.stateFile("kv.json")), `"force": true`) {
+		t.Error("KV props under --dev: want dev.force true")
+	}
+	if !strings.Contains(string(h.stateFile("web/api.example.com:*.json")), `"id": "noop-route"`) {
+		t.Error("the route is not a dev placeholder")
+	}
+	if d := h.list("/workers/domains"); len(d) != 0 {
+		t.Errorf("custom domains %v", d)
+	}
+	h.destroy()
+	h.assertEmpty()
+}

@@ -9,6 +9,20 @@ import (
 	"github.com/alchemy-go/alchemy/value"
 )
 
+// Ids of routes and custom domains kept in state only under --dev.
+const (
+	noopRoute  = "noop-route"
+	noopDomain = "noop-domain"
+	noopZone   = "noop-zone"
+)
+
+// devNoop reports whether a Worker's route or custom domain is made under
+// --dev (its dev prop), where it exists in state only.
+func (c *Cloudflare) devNoop(p props) bool {
+	dev, _ := p.boolean("dev", false)
+	return c.opts.Local && dev
+}
+
 // routeProvider is cloudflare::Route: a zone route sending a pattern to a
 // Worker.
 type routeProvider struct{ cf *Cloudflare }
@@ -56,6 +70,17 @@ func (r *routeProvider) apply(ctx context.Context, req *engine.Request) (*value.
 	script, err := scriptName(p, "script")
 	if err != nil {
 		return nil, err
+	}
+	if r.cf.devNoop(p) {
+		// Under --dev a Worker is served on localhost: its routes are kept
+		// in state only, as the TypeScript library does.
+		zone, _, _ := p.str("zoneId")
+		if zone == "" {
+			zone, _ = req.Output.GetString("zoneId")
+		}
+		id, _ := req.Output.GetString("id")
+		return value.Obj("id", value.String(orDefault(id, noopRoute)), "pattern", value.String(pattern),
+			"script", value.String(script), "zoneId", value.String(orDefault(zone, noopZone))), nil
 	}
 	zone, err := zoneOf(ctx, cl, p, pattern)
 	if err != nil {
@@ -121,7 +146,7 @@ func (r *routeProvider) Delete(ctx context.Context, req *engine.Request) error {
 	}
 	id, _ := req.Output.GetString("id")
 	zone, _ := req.Output.GetString("zoneId")
-	if id == "" || zone == "" {
+	if id == "" || zone == "" || id == noopRoute || zone == noopZone {
 		return nil
 	}
 	_, err = cl.Call(ctx, fmt.Sprintf("delete route %s", id), http.MethodDelete, "zones/"+zone+"/workers/routes/"+id, nil, nil)
@@ -158,6 +183,21 @@ func (d *domainProvider) apply(ctx context.Context, req *engine.Request) (*value
 		return nil, err
 	}
 	env = orDefault(env, "production")
+	if d.cf.devNoop(p) {
+		out := copyIdentityless(p.o)
+		id, _ := req.Output.GetString("id")
+		out.Set("id", value.String(orDefault(id, noopDomain)))
+		zone, _, _ := p.str("zoneId")
+		out.Set("zoneId", value.String(orDefault(zone, noopZone)))
+		out.Set("environment", value.String(env))
+		created, ok := req.Output.Get("createdAt")
+		if !ok {
+			created = nowMillis()
+		}
+		out.Set("createdAt", created)
+		out.Set("updatedAt", nowMillis())
+		return out, nil
+	}
 	zone, err := zoneOf(ctx, cl, p, host)
 	if err != nil {
 		return nil, wrap(req, err)
@@ -231,7 +271,7 @@ func (d *domainProvider) Delete(ctx context.Context, req *engine.Request) error 
 		return err
 	}
 	id, _ := req.Output.GetString("id")
-	if id == "" {
+	if id == "" || id == noopDomain {
 		return nil
 	}
 	path, err := cl.accountPath(ctx, "workers/domains/"+id)
