@@ -105,7 +105,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, fmt.Errorf("cloudflare: base URL %q is not an absolute URL", base)
 	}
-	opts := []option.RequestOption{option.WithBaseURL(strings.TrimSuffix(base, "/")), option.WithMaxRetries(0)}
+	opts := []option.RequestOption{option.WithBaseURL(strings.TrimSuffix(base, "/")), option.WithMaxRetries(0),
+		option.WithRequestTimeout(attemptTimeout)}
 	switch {
 	case cfg.APIToken != "":
 		opts = append(opts, option.WithAPIToken(cfg.APIToken),
@@ -177,6 +178,9 @@ const (
 	backoffBase     = 100 * time.Millisecond
 	backoffMax      = 2 * time.Second
 	retryAfterLimit = 60 * time.Second
+	// attemptTimeout bounds one attempt, so that a request that never
+	// answers is tried again instead of hanging the run.
+	attemptTimeout = 2 * time.Minute
 )
 
 // Do runs one API call under the retry policy: each attempt waits for the
@@ -220,7 +224,7 @@ func (c *Client) Do(ctx context.Context, op string, fn func(ctx context.Context,
 				}
 			}
 			err = ae
-		case isTransient(err):
+		case isTransient(err) || errors.Is(err, context.DeadlineExceeded):
 			retry, dropped = true, true
 			err = fmt.Errorf("%s: %w", op, err)
 		default:
