@@ -66,6 +66,9 @@ type Export struct {
 	Is func(v value.Value) bool
 	// Members are static members of a function export (Worker.DevUrl…).
 	Members []Export
+	// Methods are functions the program finds on the outputs of an
+	// ExportResource (R2Bucket's object methods); they are never stored.
+	Methods []Method
 }
 
 // Module returns the exports of alchemy/cloudflare.
@@ -83,7 +86,7 @@ func Module() []Export {
 	return []Export{
 		worker,
 		resource("KVNamespace", KindKVNamespace, true, normalizeDevForce),
-		resource("R2Bucket", KindR2Bucket, true, normalizeDevForce),
+		withMethods(resource("R2Bucket", KindR2Bucket, true, normalizeDevForce), bucketMethods()),
 		resource("D1Database", KindD1Database, true, normalizeD1),
 		resource("Queue", KindQueue, true, normalizeDevForce),
 		resource("QueueConsumer", KindQueueConsumer, false, nil),
@@ -118,6 +121,11 @@ func Module() []Export {
 		guard("isWorkflow", "", TypeWorkflow),
 		guard("isDurableObjectNamespace", "", TypeDurableObject),
 	}
+}
+
+func withMethods(e Export, m []Method) Export {
+	e.Methods = m
+	return e
 }
 
 // guard tests for a resource kind or, failing that, a type field.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/cloudflare/cloudflare-go/v6/option"
+
+	"github.com/alchemy-go/alchemy/value"
 )
 
 // BucketObjects reads and writes the objects of one R2 bucket through
@@ -30,6 +32,7 @@ type ObjectInfo struct {
 	ETag         string    `json:"etag"`
 	Size         int64     `json:"size"`
 	LastModified string    `json:"last_modified"`
+	UploadedAt   string    `json:"uploaded"`
 	Uploaded     time.Time `json:"-"`
 	ContentType  string    `json:"-"`
 	Version      string    `json:"version,omitempty"`
@@ -145,6 +148,9 @@ func (b *BucketObjects) Put(ctx context.Context, key string, body []byte, conten
 	if info.Key == "" {
 		info.Key = key
 	}
+	if t, err := time.Parse(time.RFC3339Nano, info.UploadedAt); err == nil {
+		info.Uploaded = t
+	}
 	if info.Size == 0 {
 		info.Size = int64(len(body))
 	}
@@ -208,4 +214,167 @@ func (b *BucketObjects) Delete(ctx context.Context, key string) error {
 	_, err = b.Client.Call(ctx, fmt.Sprintf("delete object %q of R2 bucket %q", key, b.Bucket), http.MethodDelete, p, nil, nil,
 		jurisdictionOption(b.Jurisdiction)...)
 	return ignoreNotFound(err)
+}
+
+// Method is a function the program finds on a resource's output (never
+// stored): the JS bridge calls Call, off the event loop, with the output
+// and the arguments converted to values, and resolves the promise it
+// returns with the result (nil is undefined).
+type Method struct {
+	Name string
+	Call func(ctx context.Context, c *Cloudflare, output *value.Object, args []value.Value) (value.Value, error)
+}
+
+// bucketMethods are the object methods of an R2Bucket output: head, get,
+// put, delete and list, through Cloudflare's REST object API.
+//
+//   - head(key) → {key, etag, uploaded (date), size, httpMetadata} or null
+//   - get(key) → the same plus body (a buffer), or null; the bridge adds
+//     arrayBuffer(), bytes(), text(), json() and blob() reading body
+//   - put(key, value, {httpMetadata: {contentType}}?) → {key, etag,
+//     uploaded, version, size}; the bridge passes value as a string or a
+//     buffer (null is empty)
+//   - delete(key) → undefined
+//   - list({prefix, cursor, limit, delimiter, startAfter}?) → {objects,
+//     truncated, cursor?}
+func bucketMethods() []Method {
+	return []Method{
+		{Name: "head", Call: func(ctx context.Context, c *Cloudflare, out *value.Object, args []value.Value) (value.Value, error) {
+			b, key, err := c.bucketCall(out, args)
+			if err != nil {
+				return nil, err
+			}
+			info, found, err := b.Head(ctx, key)
+			if err != nil || !found {
+				return value.Null{}, err
+			}
+			return objectInfoValue(info, false), nil
+		}},
+		{Name: "get", Call: func(ctx context.Context, c *Cloudflare, out *value.Object, args []value.Value) (value.Value, error) {
+			b, key, err := c.bucketCall(out, args)
+			if err != nil {
+				return nil, err
+			}
+			body, info, found, err := b.Get(ctx, key)
+			if err != nil || !found {
+				return value.Null{}, err
+			}
+			o := objectInfoValue(info, false)
+			o.Set("body", value.Buffer(body))
+			return o, nil
+		}},
+		{Name: "put", Call: func(ctx context.Context, c *Cloudflare, out *value.Object, args []value.Value) (value.Value, error) {
+			b, key, err := c.bucketCall(out, args)
+			if err != nil {
+				return nil, err
+			}
+			var body []byte
+			switch v := arg(args, 1).(type) {
+			case value.String:
+				body = []byte(v)
+			case value.Buffer:
+				body = v
+			case nil, value.Null:
+			default:
+				return nil, fmt.Errorf("R2Bucket.put(%q): the value must be a string or bytes, got %s", key, value.TypeName(v))
+			}
+			contentType := ""
+			if opts, ok := arg(args, 2).(*value.Object); ok {
+				if md, ok := opts.GetObject("httpMetadata"); ok {
+					contentType, _ = md.GetString("contentType")
+				}
+			}
+			info, err := b.Put(ctx, key, body, contentType)
+			if err != nil {
+				return nil, err
+			}
+			return objectInfoValue(info, true), nil
+		}},
+		{Name: "delete", Call: func(ctx context.Context, c *Cloudflare, out *value.Object, args []value.Value) (value.Value, error) {
+			b, key, err := c.bucketCall(out, args)
+			if err != nil {
+				return nil, err
+			}
+			return nil, b.Delete(ctx, key)
+		}},
+		{Name: "list", Call: func(ctx context.Context, c *Cloudflare, out *value.Object, args []value.Value) (value.Value, error) {
+			b, err := c.bucketOf(out)
+			if err != nil {
+				return nil, err
+			}
+			var opt ListOptions
+			if o, ok := arg(args, 0).(*value.Object); ok {
+				opt.Prefix, _ = o.GetString("prefix")
+				opt.Cursor, _ = o.GetString("cursor")
+				opt.Delimiter, _ = o.GetString("delimiter")
+				opt.StartAfter, _ = o.GetString("startAfter")
+				if n, ok := o.GetNumber("limit"); ok {
+					opt.Limit = int(n)
+				}
+			}
+			page, err := b.List(ctx, opt)
+			if err != nil {
+				return nil, err
+			}
+			objs := make(value.Array, len(page.Objects))
+			for i, info := range page.Objects {
+				o := objectInfoValue(info, false)
+				o.Delete("httpMetadata")
+				objs[i] = o
+			}
+			res := value.Obj("objects", objs, "truncated", value.Bool(page.Truncated))
+			if page.Truncated {
+				res.Set("cursor", value.String(page.Cursor))
+			}
+			return res, nil
+		}},
+	}
+}
+
+// bucketOf is the object client of an R2Bucket output, on the run's
+// default connection and the bucket's account.
+func (c *Cloudflare) bucketOf(out *value.Object) (*BucketObjects, error) {
+	name, _ := out.GetString("name")
+	if name == "" {
+		return nil, fmt.Errorf("R2Bucket: the output has no bucket name")
+	}
+	cfg := c.opts.API
+	if acct, _ := out.GetString("accountId"); acct != "" {
+		cfg.AccountID = acct
+	}
+	cl, err := c.clientFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	j, _ := out.GetString("jurisdiction")
+	return &BucketObjects{Client: cl, Bucket: name, Jurisdiction: j}, nil
+}
+
+func (c *Cloudflare) bucketCall(out *value.Object, args []value.Value) (*BucketObjects, string, error) {
+	b, err := c.bucketOf(out)
+	if err != nil {
+		return nil, "", err
+	}
+	key, ok := arg(args, 0).(value.String)
+	if !ok || key == "" {
+		return nil, "", fmt.Errorf("R2Bucket %q: the first argument must be an object key", b.Bucket)
+	}
+	return b, string(key), nil
+}
+
+func objectInfoValue(info ObjectInfo, withVersion bool) *value.Object {
+	o := value.Obj("key", value.String(info.Key), "etag", value.String(info.ETag))
+	uploaded := info.Uploaded
+	if uploaded.IsZero() {
+		uploaded = timeNow()
+	}
+	o.Set("uploaded", value.DateOf(uploaded))
+	if withVersion {
+		o.Set("version", value.String(info.Version))
+	}
+	o.Set("size", value.Number(info.Size))
+	if !withVersion && info.ContentType != "" {
+		o.Set("httpMetadata", value.Obj("contentType", value.String(info.ContentType)))
+	}
+	return o
 }

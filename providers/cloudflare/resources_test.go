@@ -10,6 +10,7 @@ import (
 
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/local"
+	"github.com/alchemy-go/alchemy/providers/cloudflare"
 	"github.com/alchemy-go/alchemy/value"
 )
 
@@ -335,6 +336,62 @@ func TestDevModeRoutesStayLocal(t *testing.T) {
 	}
 	if d := h.list("/workers/domains"); len(d) != 0 {
 		t.Errorf("custom domains %v", d)
+	}
+	h.destroy()
+	h.assertEmpty()
+}
+
+// TestBucketMethods calls the object methods of an R2Bucket output the way
+// the program does (bucket.put(...), bucket.get(...)).
+func TestBucketMethods(t *testing.T) {
+	h := newHarness(t, local.Options{})
+	var bucket *value.Object
+	h.mustRun(func(ctx context.Context, r *runner) error {
+		var err error
+		bucket, err = r.apply(ctx, "cloudflare::R2Bucket", "files", obj("empty", true))
+		return err
+	})
+	cf := cloudflare.New(cloudflare.Options{API: h.config(), Dir: h.root})
+	methods := map[string]cloudflare.Method{}
+	for _, m := range export("R2Bucket").Methods {
+		methods[m.Name] = m
+	}
+	ctx := context.Background()
+	call := func(name string, args ...value.Value) value.Value {
+		t.Helper()
+		v, err := methods[name].Call(ctx, cf, bucket, args)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return v
+	}
+	put := call("put", value.String("docs/a.txt"), value.String("hello"), obj("httpMetadata", obj("contentType", "text/plain")))
+	if o, _ := put.(*value.Object); str(o, "key") != "docs/a.txt" || str(o, "etag") == "" {
+		t.Errorf("put %v", put)
+	}
+	call("put", value.String("b.bin"), value.Buffer{1, 2, 3})
+	got, _ := call("get", value.String("docs/a.txt")).(*value.Object)
+	if body, _ := got.Get("body"); string(body.(value.Buffer)) != "hello" {
+		t.Errorf("get body %v", body)
+	}
+	if md, _ := got.GetObject("httpMetadata"); str(md, "contentType") != "text/plain" {
+		t.Errorf("get metadata %v", md)
+	}
+	if head, _ := call("head", value.String("b.bin")).(*value.Object); head == nil {
+		t.Error("head of an existing key is null")
+	} else if n, _ := head.GetNumber("size"); n != 3 {
+		t.Errorf("head size %v", n)
+	}
+	if v := call("get", value.String("missing")); v != (value.Null{}) {
+		t.Errorf("get of a missing key: %v", v)
+	}
+	list, _ := call("list", obj("prefix", "docs/")).(*value.Object)
+	if objs, _ := list.Get("objects"); len(objs.(value.Array)) != 1 {
+		t.Errorf("list %v", list)
+	}
+	call("delete", value.String("docs/a.txt"))
+	if v := call("head", value.String("docs/a.txt")); v != (value.Null{}) {
+		t.Errorf("after delete: %v", v)
 	}
 	h.destroy()
 	h.assertEmpty()
