@@ -87,19 +87,16 @@ func Kinds() []string {
 		KindQueueConsumer, KindRoute, KindCustomDomain, KindWorkerSubdomain}
 }
 
-// Client returns the client for a resource's props: the run's default
+// client returns the client for a resource's props: the run's default
 // connection with the props' API options laid over it. Clients, and the
 // governor of each credential, are shared for the whole run.
-func (c *Cloudflare) Client(p props) (*Client, error) {
+func (c *Cloudflare) client(p props) (*Client, error) {
 	cfg, err := p.apiOptions(c.opts.API)
 	if err != nil {
 		return nil, err
 	}
 	return c.clientFor(cfg)
 }
-
-// DefaultClient returns the client of the run's default connection.
-func (c *Cloudflare) DefaultClient() (*Client, error) { return c.clientFor(c.opts.API) }
 
 func (c *Cloudflare) clientFor(cfg Config) (*Client, error) {
 	c.mu.Lock()
@@ -131,7 +128,7 @@ func (c *Cloudflare) clientOf(req *engine.Request) (*Client, props, error) {
 	if err != nil {
 		return nil, p, err
 	}
-	cl, err := c.Client(p)
+	cl, err := c.client(p)
 	if err != nil {
 		return nil, p, fmt.Errorf("%s %q: %w", shortKind(req.Kind), req.ID, err)
 	}
