@@ -208,6 +208,15 @@ func colorOutput(w io.Writer, env *runtime.Env) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// newProgramHost returns a Host with the globals programs see: the web
+// globals and Node's (Buffer, process, …).
+func newProgramHost(cfg runtime.Config) *runtime.Host {
+	h := runtime.New(cfg)
+	webapi.Install(h)
+	nodelib.InstallGlobals(h)
+	return h
+}
+
 // virtualModules describes the registry's modules to the bundler, under
 // every spelling.
 func virtualModules(reg *runtime.Registry) map[string]bundler.VirtualModule {
@@ -248,7 +257,7 @@ func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) 
 	// cold start, and the Host is handed over before anything runs on it.
 	hosts := make(chan *runtime.Host, 1)
 	go func() {
-		h := runtime.New(runtime.Config{
+		hosts <- newProgramHost(runtime.Config{
 			Dir:     cwd,
 			Args:    opts.Argv,
 			Env:     env,
@@ -256,9 +265,6 @@ func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) 
 			Stderr:  c.stderr,
 			Modules: reg,
 		})
-		webapi.Install(h)
-		nodelib.InstallGlobals(h)
-		hosts <- h
 	}()
 	res, err := bundler.Bundle(bundler.Options{Entry: opts.File, Dir: cwd, Modules: virtualModules(reg)})
 	h := <-hosts
