@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	goruntime "runtime"
@@ -73,10 +74,22 @@ type Options struct {
 	// Worker's scheduled handler on request.
 	NoScheduledPath bool
 	// GCPercent is the garbage collector target set while the Runtime
-	// serves (see runtime/debug.SetGCPercent); zero means 400, which about
-	// doubles request throughput, and a negative value leaves it alone.
+	// serves (runtime/debug.SetGCPercent): goja allocates a great deal per
+	// request, and collecting less often about doubles throughput. Zero
+	// means DefaultGCPercent, a negative value leaves it alone.
 	GCPercent int
+	// MemoryLimit is the soft memory limit set with GCPercent
+	// (runtime/debug.SetMemoryLimit), so that the collector runs early when
+	// the heap grows large; zero means DefaultMemoryLimit unless a limit is
+	// set already (GOMEMLIMIT).
+	MemoryLimit int64
 }
+
+// The garbage collector settings of a serving Runtime (see Options).
+const (
+	DefaultGCPercent   = 1600
+	DefaultMemoryLimit = 512 << 20
+)
 
 // Runtime runs Workers. It implements local.WorkerHost, local.QueueHost
 // and local.HostAttacher.
@@ -94,7 +107,8 @@ type Runtime struct {
 	srv     *local.Server
 	workers map[workerKey]*Worker
 	closed  bool
-	gcPrev  int
+	gcPrev  int   // the GC percent before Attach; -2 when untouched
+	memPrev int64 // the memory limit before Attach; 0 when untouched
 }
 
 type workerKey struct{ account, script string }
@@ -142,7 +156,14 @@ func (rt *Runtime) Attach(srv *local.Server) error {
 	if rt.opts.GCPercent >= 0 {
 		pct := rt.opts.GCPercent
 		if pct == 0 {
-			pct = 400
+			pct = DefaultGCPercent
+		}
+		if cur := debug.SetMemoryLimit(-1); cur == math.MaxInt64 {
+			limit := rt.opts.MemoryLimit
+			if limit == 0 {
+				limit = DefaultMemoryLimit
+			}
+			rt.memPrev = debug.SetMemoryLimit(limit)
 		}
 		rt.gcPrev = debug.SetGCPercent(pct)
 	}
@@ -166,6 +187,9 @@ func (rt *Runtime) Close() error {
 	}
 	if rt.gcPrev != -2 {
 		debug.SetGCPercent(rt.gcPrev)
+	}
+	if rt.memPrev != 0 {
+		debug.SetMemoryLimit(rt.memPrev)
 	}
 	return nil
 }
