@@ -30,7 +30,6 @@ var glueProgram = sync.OnceValues(func() (*goja.Program, error) {
 // Requests posted to it run concurrently, interleaved at their awaits.
 type isolate struct {
 	v        *version
-	slot     int
 	ready    chan struct{}
 	err      error // why the isolate could not start; set before ready closes
 	hasFetch bool  // the Worker has a fetch handler; set before ready closes
@@ -73,10 +72,10 @@ type frame struct {
 	stores map[*goja.Object]goja.Value
 }
 
-func newIsolate(v *version, slot int) *isolate {
+func newIsolate(v *version) *isolate {
 	rt := v.w.rt
 	iso := &isolate{
-		v: v, slot: slot, ready: make(chan struct{}), stopped: make(chan struct{}),
+		v: v, ready: make(chan struct{}), stopped: make(chan struct{}),
 		pending: map[int64]*call{}, streams: map[int64]*bodyStream{},
 	}
 	logw := rt.log.tagged(v.w.key.script)
@@ -137,7 +136,7 @@ func (iso *isolate) boot(ctx context.Context) {
 		return struct{}{}, nil
 	})
 	if err != nil {
-		iso.err = &loadError{script: iso.v.w.key.script, err: err, text: "the Worker failed to start: " + iso.host.FormatError(err)}
+		iso.err = &loadError{err: err, text: "the Worker failed to start: " + iso.host.FormatError(err)}
 	}
 	if limit := iso.v.w.rt.opts.CPULimit; limit > 0 {
 		iso.loop.SetJobLimit(limit)

@@ -125,9 +125,8 @@ type version struct {
 // loadError is a Worker that could not be loaded: its code does not
 // bundle, compile or evaluate.
 type loadError struct {
-	script string
-	err    error
-	text   string // the error as people read it
+	err  error
+	text string // the error as people read it
 }
 
 func (e *loadError) Error() string { return e.text }
@@ -182,14 +181,14 @@ func (v *version) load() error {
 		if !v.nodeCompat && strings.Contains(text, `"node:`) {
 			text += " (Node built-ins need the nodejs_compat compatibility flag)"
 		}
-		return &loadError{script: name, err: err, text: "the Worker does not build: " + text}
+		return &loadError{err: err, text: "the Worker does not build: " + text}
 	}
 	v.prog, err = runtime.CompileProgram(runtime.Script{Code: linked.Code, SourceMap: linked.SourceMap, File: linked.File})
 	if err != nil {
-		return &loadError{script: name, err: err, text: "the Worker does not compile: " + err.Error()}
+		return &loadError{err: err, text: "the Worker does not compile: " + err.Error()}
 	}
 	if v.bindings, err = v.describeBindings(); err != nil {
-		return &loadError{script: name, err: err, text: err.Error()}
+		return &loadError{err: err, text: err.Error()}
 	}
 	// The first isolate evaluates the code now, so that a Worker that
 	// throws at startup fails here, once.
@@ -209,7 +208,7 @@ func (v *version) start(slot int) *isolate {
 	if iso := v.isolates[slot]; iso != nil {
 		return iso
 	}
-	iso := newIsolate(v, slot)
+	iso := newIsolate(v)
 	v.isolates[slot] = iso
 	return iso
 }
