@@ -45,6 +45,9 @@ func commands() []command {
 		{"deploy", "[FILE] [flags]", "run the program (the same as run)", programCommand("deploy")},
 		{"destroy", "[FILE] [flags]", "run with --destroy: delete everything in the stage", programCommand("destroy")},
 		{"dev", "[FILE] [flags]", "run with --dev: everything local, watch implied", programCommand("dev")},
+		{"test", "[PATTERN...] [flags]", "run infrastructure tests (*.test.ts) on a local Cloudflare (see alchemy test -h)", func(ctx context.Context, c cli, args []string) int {
+			return runTestCommand(ctx, c, args)
+		}},
 		{"local", "[--addr A] [--data DIR]", "serve the local Cloudflare on its own", func(ctx context.Context, c cli, args []string) int {
 			return runLocalCommand(ctx, args, c.stdout, c.stderr)
 		}},
