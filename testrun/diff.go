@@ -74,8 +74,8 @@ func lineDiff(a, b []string) []string {
 }
 
 // shorten keeps diffContext unchanged lines around each change and
-// replaces longer unchanged stretches by "  ..."; without changes it keeps
-// every line.
+// replaces the stretches between them by "  ..." when that saves lines;
+// without changes it keeps every line.
 func shorten(lines []string) []string {
 	changed := func(l string) bool { return !strings.HasPrefix(l, "  ") }
 	if !slices.ContainsFunc(lines, changed) {
@@ -91,17 +91,22 @@ func shorten(lines []string) []string {
 		}
 	}
 	var out []string
-	skipping := false
-	for i, l := range lines {
+	for i := 0; i < len(lines); {
 		if keep[i] {
-			out = append(out, l)
-			skipping = false
+			out = append(out, lines[i])
+			i++
 			continue
 		}
-		if !skipping {
-			out = append(out, "  ...")
-			skipping = true
+		j := i
+		for j < len(lines) && !keep[j] {
+			j++
 		}
+		if j-i > 2 {
+			out = append(out, "  ...")
+		} else {
+			out = append(out, lines[i:j]...)
+		}
+		i = j
 	}
 	return out
 }

@@ -114,10 +114,30 @@
     return go(value, 0);
   }
 
-  // show renders a value on one line for a message, shortened when long.
+  // show renders a value on one line for a message. A long object or array
+  // shows its first entries and how many more there are (the diff shows
+  // the rest).
   function show(value) {
     const s = print(value, false);
-    return s.length > 120 ? s.slice(0, 117) + "..." : s;
+    if (s.length <= 80) return s;
+    if (!Array.isArray(value) && tagOf(value) !== "[object Object]") return s.slice(0, 77) + "...";
+    const isArray = Array.isArray(value);
+    const keys = isArray ? Array.from(value.keys()) : keysOf(value);
+    const parts = [];
+    let length = 0;
+    for (const k of keys) {
+      const v = value[k];
+      let inner = print(v, false);
+      if (inner.length > 30) inner = isObjectLike(v) ? (Array.isArray(v) ? "[…]" : "{…}") : inner.slice(0, 27) + "...";
+      const entry = (isArray ? "" : printKey(k) + ": ") + inner;
+      if (length + entry.length > 60) break;
+      parts.push(entry);
+      length += entry.length + 2;
+    }
+    if (parts.length < keys.length) parts.push(`…(${keys.length - parts.length})`);
+    const name = className(value);
+    const prefix = name === "Object" || name === "Array" ? "" : name + " ";
+    return prefix + (isArray ? `[${parts.join(", ")}]` : `{${parts.join(", ")}}`);
   }
 
   // -----------------------------------------------------------------------------------------------
