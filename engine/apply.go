@@ -69,7 +69,7 @@ func (e *Engine) applyResource(ctx context.Context, s *Scope, h *Handle, props v
 	req := &Request{
 		Kind: h.Kind, ID: h.ID, FQN: h.FQN, Seq: h.Seq,
 		App: s.app.opts.Name, Stage: s.app.opts.Stage,
-		Props: props, Quiet: quiet,
+		Props: props, Quiet: quiet, Force: s.settings.force,
 		Adopt: propFlag(props, "adopt", s.settings.adopt),
 		path:  s.path,
 	}
@@ -109,12 +109,23 @@ func (e *Engine) applyResource(ctx context.Context, s *Scope, h *Handle, props v
 		rec.Props = props
 		rec.OldProps = value.NewObject(0)
 	} else {
-		if rec.Status.Stable() && !s.settings.force && !always && value.Equal(rec.Props, props) {
-			report(ActionSkipped)
-			return rec.Output, nil
+		if rec.Status.Stable() && !s.settings.force && value.Equal(rec.Props, props) {
+			skip := !always
+			if checker, ok := prov.(Checker); ok && always {
+				req.Op, req.OldProps, req.Output = OpUpdate, rec.Props, rec.Output
+				req.Data = &Data{mu: &sync.Mutex{}, obj: rec.Data.Clone()}
+				if skip, err = checker.UpToDate(ctx, req); err != nil {
+					return nil, &ResourceError{FQN: h.FQN, Op: OpUpdate, Err: err}
+				}
+			}
+			if skip {
+				report(ActionSkipped)
+				return rec.Output, nil
+			}
 		}
 		// A record left creating by a crash is created again, one left
 		// updating is updated again.
+		req.Resuming = !rec.Status.Stable()
 		op = OpUpdate
 		if rec.Status == state.StatusCreating {
 			op = OpCreate

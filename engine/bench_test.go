@@ -142,6 +142,8 @@ func BenchmarkDestroy1000Slow(b *testing.B) {
 // atomic, fsynced writes each (the creating record, then the final one).
 func BenchmarkCreate1000(b *testing.B) {
 	ctx := context.Background()
+	cpu := startCPU()
+	defer cpu.report(b)
 	for range b.N {
 		b.StopTimer()
 		e := newEnv(b)

@@ -71,6 +71,9 @@ type Config struct {
 	// DeleteConcurrency bounds concurrent provider deletions
 	// (DefaultDeleteConcurrency when zero).
 	DeleteConcurrency int
+	// StoreConcurrency bounds concurrent state operations
+	// (DefaultStoreConcurrency when zero).
+	StoreConcurrency int
 }
 
 // Engine runs resource lifecycles against a store.
@@ -83,7 +86,11 @@ type Engine struct {
 
 // New returns an engine.
 func New(cfg Config) *Engine {
-	e := &Engine{store: cfg.Store, registry: cfg.Registry, reporter: cfg.Reporter, workers: cfg.DeleteConcurrency}
+	slots := cfg.StoreConcurrency
+	if slots <= 0 {
+		slots = DefaultStoreConcurrency
+	}
+	e := &Engine{store: newLimitedStore(cfg.Store, slots), registry: cfg.Registry, reporter: cfg.Reporter, workers: cfg.DeleteConcurrency}
 	if e.reporter == nil {
 		e.reporter = discard{}
 	}

@@ -74,6 +74,18 @@ type AlwaysUpdater interface {
 	AlwaysUpdate() bool
 }
 
+// Checker is implemented by providers that always update (AlwaysUpdater)
+// but can tell when an update would change nothing, for example a Worker
+// whose code and settings hash to what was last deployed. When the props
+// did not change, the engine asks UpToDate first (with the request Update
+// would get, Op update); true skips the resource like any unchanged one:
+// nothing is called or written and the stored output stands. Work done here
+// may be kept in req.Memo for the Update that follows. UpToDate is not
+// asked under --force.
+type Checker interface {
+	UpToDate(ctx context.Context, req *Request) (bool, error)
+}
+
 // DestroyStrategist is implemented by providers that declare how the
 // resources created inside their handler are deleted (the library's
 // destroyStrategy option of Resource).
@@ -133,6 +145,17 @@ type Request struct {
 	Replacement bool
 	// Quiet is true when the resource's lines are not printed.
 	Quiet bool
+	// Force is set under --force (or the force option of the scope): the
+	// update runs although the props did not change, and should not skip
+	// work because it looks done.
+	Force bool
+	// Resuming is true when the record was left creating or updating by a
+	// run that did not finish: the resource may already exist from that
+	// attempt, so Create should take over one of the same name.
+	Resuming bool
+	// Memo carries what a Checker computed to the Create or Update of the
+	// same apply (nil otherwise).
+	Memo any
 	// Scope is the child scope [..., id] in which resources started by the
 	// handler live. Nil for delete.
 	Scope *Scope
