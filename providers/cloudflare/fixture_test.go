@@ -3,7 +3,6 @@ package cloudflare_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"io/fs"
 	"mime/multipart"
@@ -13,8 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-
-	_ "modernc.org/sqlite"
 
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/local"
@@ -63,19 +60,10 @@ func seedFixtureCloudflare(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.Store().CreateKVNamespace(ctx, srv.AccountID(), "fixture-cache"); err != nil {
+	if _, err := srv.Store().ImportKVNamespace(ctx, srv.AccountID(), fixtureNamespace, "fixture-cache"); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Close(); err != nil {
-		t.Fatal(err)
-	}
-	// The API gives namespaces random ids; give this one the fixture's.
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "control.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`UPDATE kv_namespaces SET id = ? WHERE title = 'fixture-cache'`, fixtureNamespace); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -266,8 +254,11 @@ func TestFixtureCompatibility(t *testing.T) {
 
 	// Once deployed by this binary, the next run uploads nothing.
 	h.log.reset()
-	h.mustRun(fixtureProgram)
+	ev = h.mustRun(fixtureProgram)
 	if n := len(h.requests()); n != 0 {
 		t.Errorf("second run made %d requests", n)
+	}
+	if got := actions(ev)["fixture-app/prod/api"]; !slices.Equal(got, skipped) {
+		t.Errorf("api on the second run: %v, want skipped", got)
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"sync"
 
 	"github.com/alchemy-go/alchemy/engine"
-	"github.com/alchemy-go/alchemy/value"
 )
 
 // Resource kinds.
@@ -143,14 +142,9 @@ func takeOver(req *engine.Request) bool {
 }
 
 // resuming reports whether a create retries one that a crash left in
-// state as "creating": the engine then hands the props of that attempt as
-// OldProps, while a fresh create gets an empty object.
+// state as "creating".
 func resuming(req *engine.Request) bool {
-	if req.Op != engine.OpCreate || req.Replacement {
-		return false
-	}
-	o, ok := req.OldProps.(*value.Object)
-	return ok && o.Len() > 0
+	return req.Op == engine.OpCreate && !req.Replacement && req.Resuming
 }
 
 // wrap prefixes an error with the resource.

@@ -303,14 +303,40 @@ func (w *workerProvider) prefetch(ctx context.Context, cl *Client, p props, name
 	}
 }
 
-// Update implements engine.Provider.
-func (w *workerProvider) Update(ctx context.Context, req *engine.Request) (*value.Object, error) {
+// UpToDate implements engine.Checker: with unchanged props, the Worker is
+// up to date when what a deploy would upload hashes to what the last deploy
+// uploaded. The plan (with its bundle) is kept for the Update that follows
+// otherwise.
+func (w *workerProvider) UpToDate(ctx context.Context, req *engine.Request) (bool, error) {
 	pl, err := w.plan(req)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	prev, _ := req.Data.Get(dataDeployHash)
-	if prev == value.String(pl.hash) {
+	req.Memo = pl
+	return pl.deployed(), nil
+}
+
+// deployed reports whether the last deploy uploaded what this plan would.
+func (pl *workerPlan) deployed() bool {
+	prev, _ := pl.req.Data.Get(dataDeployHash)
+	return prev == value.String(pl.hash)
+}
+
+// Update implements engine.Provider. The upload is skipped when nothing it
+// would send changed since the last deploy, unless forced.
+func (w *workerProvider) Update(ctx context.Context, req *engine.Request) (*value.Object, error) {
+	pl, ok := req.Memo.(*workerPlan)
+	if ok {
+		// Planned by UpToDate on the same props: only the request differs
+		// (this one carries the record's live data).
+		pl.req = req
+	} else {
+		var err error
+		if pl, err = w.plan(req); err != nil {
+			return nil, err
+		}
+	}
+	if !req.Force && pl.deployed() {
 		return w.finish(ctx, pl, false)
 	}
 	settings, err := w.prefetch(ctx, pl.cl, pl.p, pl.name)()

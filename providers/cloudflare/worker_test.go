@@ -120,6 +120,22 @@ func TestSeedKVWorkerLifecycle(t *testing.T) {
 	if n := len(h.requests()); n != 0 {
 		t.Errorf("unchanged re-run made %d requests: %v", n, h.requests())
 	}
+	if got := actions(ev)["app/test/my-worker"]; !slices.Equal(got, skipped) {
+		t.Errorf("unchanged Worker on re-run: %v, want skipped", got)
+	}
+
+	// --force uploads it again.
+	h.log.reset()
+	ev, err := h.run(engine.AppOptions{Force: true}, seedProgram(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := actions(ev)["app/test/my-worker"]; !slices.Equal(got, updated) {
+		t.Errorf("forced Worker: %v, want updated", got)
+	}
+	if n := count(h.requests(), http.MethodPut, "/workers/scripts/my-worker"); n != 1 {
+		t.Errorf("--force: %d script uploads, want 1", n)
+	}
 
 	// Only the Worker's code changed: only the Worker is uploaded.
 	h.write("src/worker.ts", strings.Replace(seedWorker, "Value: ", "Value is ", 1))
@@ -127,6 +143,9 @@ func TestSeedKVWorkerLifecycle(t *testing.T) {
 	ev = h.mustRun(seedProgram(nil))
 	if got := actions(ev)["app/test/MY_KV"]; !slices.Equal(got, []engine.Action{engine.ActionSkipped}) {
 		t.Errorf("KV on code change: %v", got)
+	}
+	if got := actions(ev)["app/test/my-worker"]; !slices.Equal(got, updated) {
+		t.Errorf("Worker on code change: %v, want updated", got)
 	}
 	reqs := h.requests()
 	if n := count(reqs, http.MethodPut, "/workers/scripts/my-worker"); n != 1 {
