@@ -80,6 +80,19 @@ func Register(reg *engine.Registry, opts Options) (*Cloudflare, error) {
 	return c, nil
 }
 
+// Of returns the provider set that Register put into reg, or nil when reg
+// holds none: the JS bridge binds output methods (Method.Call) to it.
+func Of(reg *engine.Registry) *Cloudflare {
+	p, ok := reg.Lookup(KindR2Bucket)
+	if !ok {
+		return nil
+	}
+	if r2, ok := p.(*r2Provider); ok {
+		return r2.cf
+	}
+	return nil
+}
+
 // Kinds lists the resource kinds, in a fixed order.
 func Kinds() []string {
 	return []string{KindWorker, KindKVNamespace, KindR2Bucket, KindD1Database, KindQueue,
