@@ -91,7 +91,7 @@ func builtinModules(api *jsapi.API) (*runtime.Registry, error) {
 	if err := nodelib.Register(reg); err != nil {
 		return nil, err
 	}
-	mods := append(api.Modules(), api.Module(cloudflareModule()))
+	mods := append(api.Modules(), api.Module(cloudflareModuleFor(api)))
 	for _, m := range mods {
 		if err := reg.Register(m); err != nil {
 			return nil, err
@@ -124,6 +124,32 @@ func cloudflareModule() jsapi.Module {
 			continue
 		}
 		m.Values = append(m.Values, cloudflareExport(e))
+	}
+	return m
+}
+
+// cloudflareModuleFor is alchemy/cloudflare in a run: cloudflareModule with
+// the resources' output methods (R2Bucket's object methods) bound to the
+// run's providers.
+func cloudflareModuleFor(api *jsapi.API) jsapi.Module {
+	m := cloudflareModule()
+	cf := cloudflare.Of(api.Registry())
+	if cf == nil {
+		return m
+	}
+	methods := map[string][]jsapi.OutputMethod{}
+	for _, e := range cloudflare.Module() {
+		for _, meth := range e.Methods {
+			methods[e.Name] = append(methods[e.Name], jsapi.OutputMethod{Name: meth.Name,
+				Call: func(ctx context.Context, out *value.Object, args []value.Value) (value.Value, error) {
+					return meth.Call(ctx, cf, out, args)
+				}})
+		}
+	}
+	for i, r := range m.Resources {
+		if ms := methods[r.Export]; len(ms) > 0 {
+			m.Resources[i].Output = api.OutputMethods(ms)
+		}
 	}
 	return m
 }
