@@ -26,14 +26,21 @@ type OutputMethod struct {
 // (a binding) is stored without them. A result object holding a body buffer
 // (an R2 object) also gets arrayBuffer(), bytes(), text(), json() and
 // blob() reading it, as the Workers R2ObjectBody has.
+//
+// Binary arguments may be given as a web body would: an ArrayBuffer, any
+// ArrayBufferView, a Blob or a ReadableStream arrives in Call as a buffer.
 func (a *API) OutputMethods(methods []OutputMethod) func(*Output) error {
 	return func(o *Output) error {
 		r, err := a.realm(o.Host)
 		if err != nil {
 			return err
 		}
+		wrap, err := bodyArgs(o.Host)
+		if err != nil {
+			return err
+		}
 		for _, m := range methods {
-			fn := r.vm.ToValue(func(call goja.FunctionCall) goja.Value {
+			call := r.vm.ToValue(func(call goja.FunctionCall) goja.Value {
 				args, err := r.args(call.Arguments)
 				if err != nil {
 					return r.rejected(fmt.Errorf("%s: %w", m.Name, err))
@@ -46,14 +53,61 @@ func (a *API) OutputMethods(methods []OutputMethod) func(*Output) error {
 					}
 					return func(*goja.Runtime) (goja.Value, error) { return r.bodyResult(res), nil }
 				})
-			}).(*goja.Object)
-			_ = fn.DefineDataProperty("name", r.vm.ToValue(m.Name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-			if err := o.Object.DefineDataProperty(m.Name, fn, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+			})
+			fn, err := wrap(goja.Undefined(), call)
+			if err != nil {
+				return fmt.Errorf("method %s: %w", m.Name, err)
+			}
+			fnObj := fn.(*goja.Object)
+			_ = fnObj.DefineDataProperty("name", r.vm.ToValue(m.Name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+			if err := o.Object.DefineDataProperty(m.Name, fnObj, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
 				return fmt.Errorf("method %s: %w", m.Name, err)
 			}
 		}
 		return nil
 	}
+}
+
+// bodyArgsSource wraps a method so that its binary arguments reach Go as
+// bytes (a Uint8Array converts to a buffer; other views, ArrayBuffers,
+// Blobs and streams do not).
+const bodyArgsSource = `(function (call) {
+  const isBody = (a) =>
+    (typeof Blob === "function" && a instanceof Blob) ||
+    (typeof ReadableStream === "function" && a instanceof ReadableStream);
+  return function (...args) {
+    let pending = false;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a instanceof ArrayBuffer) args[i] = new Uint8Array(a);
+      else if (ArrayBuffer.isView(a) && !(a instanceof Uint8Array)) args[i] = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      else if (isBody(a)) pending = true;
+    }
+    if (!pending) return call(...args);
+    return Promise.all(args.map((a) => (isBody(a) ? new Response(a).arrayBuffer().then((b) => new Uint8Array(b)) : a)))
+      .then((all) => call(...all));
+  };
+})`
+
+type bodyArgsKey struct{}
+
+// bodyArgs returns the wrapper of bodyArgsSource, compiled once per Host.
+func bodyArgs(h *runtime.Host) (goja.Callable, error) {
+	v, err := h.Local(bodyArgsKey{}, func() (any, error) {
+		fn, err := h.VM().RunString(bodyArgsSource)
+		if err != nil {
+			return nil, fmt.Errorf("output methods: %w", err)
+		}
+		call, ok := goja.AssertFunction(fn)
+		if !ok {
+			return nil, errors.New("output methods: the argument wrapper is not a function")
+		}
+		return call, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(goja.Callable), nil
 }
 
 // bodyResult converts a method's result; an object with a body buffer gets
