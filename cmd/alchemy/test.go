@@ -338,6 +338,9 @@ func (t *testRun) runOnce(ctx context.Context, files []string) (testrun.Report, 
 	for range min(t.opts.parallel, len(files)) {
 		wg.Go(func() {
 			for i := range next {
+				if (bail != nil && bail.Load()) || ctx.Err() != nil {
+					continue // --bail or Ctrl-C: files not started do not run
+				}
 				in := []string{}
 				results[i] = t.runFile(ctx, i, files[i], srv, stateDir, bail, &in)
 				inputs[i], ran[i] = &in, true
@@ -441,6 +444,13 @@ func (t *testRun) rel(p string) string {
 // bundle's input files in inputs.
 func (t *testRun) runFile(ctx context.Context, index int, file string, srv *local.Server, stateDir string, bail *atomic.Bool, inputs *[]string) testrun.FileResult {
 	display := t.rel(file)
+	loadFailure := func(err error, report string) testrun.FileResult {
+		fr := testrun.LoadFailure(display, err, report)
+		for _, r := range fr.Results {
+			t.printResult(r)
+		}
+		return fr
+	}
 	fileState := filepath.Join(stateDir, strconv.Itoa(index))
 	env := runtime.NewEnv(t.env.Environ())
 	if srv != nil {
@@ -449,7 +459,7 @@ func (t *testRun) runFile(ctx context.Context, index int, file string, srv *loca
 	password, _ := env.Get("ALCHEMY_PASSWORD")
 	kinds, err := providers(&RunOptions{Command: "test", File: file, Stage: t.stage, Phase: PhaseUp, RootDir: t.cwd}, env, t.cwd)
 	if err != nil {
-		return testrun.LoadFailure(display, err, "")
+		return loadFailure(err, "")
 	}
 	api := jsapi.New(jsapi.Config{
 		Registry: kinds,
@@ -465,7 +475,7 @@ func (t *testRun) runFile(ctx context.Context, index int, file string, srv *loca
 		}
 	}
 	if err != nil {
-		return testrun.LoadFailure(display, err, "")
+		return loadFailure(err, "")
 	}
 	h := newProgramHost(runtime.Config{Dir: t.cwd, Args: []string{t.binary, file}, Env: env,
 		Stdout: t.logs, Stderr: t.c.stderr, Modules: reg})
@@ -475,7 +485,7 @@ func (t *testRun) runFile(ctx context.Context, index int, file string, srv *loca
 	res, err := bundler.Bundle(bundler.Options{Entry: file, Dir: t.cwd, Modules: virtualModules(reg), ListInputs: t.opts.watch})
 	if err != nil {
 		*inputs = []string{file}
-		return testrun.LoadFailure(display, err, strings.TrimRight(err.Error(), "\n")+"\n")
+		return loadFailure(err, strings.TrimRight(err.Error(), "\n")+"\n")
 	}
 	*inputs = res.Inputs
 	for _, w := range res.Warnings {
@@ -641,26 +651,9 @@ func (t *testRun) watch(ctx context.Context) int {
 			watched[dir] = true
 		}
 	}
-	inputs := map[string][]string{} // test file → the files its bundle was built from
-	files, err := t.discover()
-	if err != nil {
-		fmt.Fprintf(t.c.stderr, "alchemy test: %v\n", err)
-	}
-	for {
-		if len(files) > 0 {
-			rep, in, err := t.runOnce(ctx, files)
-			if err != nil {
-				fmt.Fprintf(t.c.stderr, "alchemy test: %v\n", err)
-			} else {
-				t.finish(ctx, rep)
-			}
-			for f, ins := range in {
-				inputs[f] = ins
-			}
-		}
-		if ctx.Err() != nil {
-			return exitOK
-		}
+	// The project's directories are watched before the first run, so that
+	// no change made while it runs is missed.
+	watchTree := func() {
 		_ = filepath.WalkDir(t.root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || !d.IsDir() {
 				return nil
@@ -671,20 +664,36 @@ func (t *testRun) watch(ctx context.Context) int {
 			watchDir(p)
 			return nil
 		})
-		for _, ins := range inputs {
-			for _, in := range ins {
-				watchDir(filepath.Dir(in))
+	}
+	watchTree()
+	inputs := map[string][]string{} // test file → the files its bundle was built from
+	files, err := t.discover()
+	if err != nil {
+		fmt.Fprintf(t.c.stderr, "alchemy test: %v\n", err)
+	}
+	for ctx.Err() == nil {
+		if len(files) > 0 {
+			rep, in, err := t.runOnce(ctx, files)
+			if err != nil {
+				fmt.Fprintf(t.c.stderr, "alchemy test: %v\n", err)
+			} else {
+				t.finish(ctx, rep)
 			}
+			for f, ins := range in {
+				inputs[f] = ins
+				for _, p := range ins {
+					watchDir(filepath.Dir(p))
+				}
+			}
+			t.mu.Lock()
+			fmt.Fprintln(t.c.stderr, "\nwatching for changes (Ctrl-C to stop)")
+			t.mu.Unlock()
 		}
-		t.mu.Lock()
-		fmt.Fprintln(t.c.stderr, "\nwatching for changes (Ctrl-C to stop)")
-		t.mu.Unlock()
 		changed := waitForChanges(ctx, w)
-		if ctx.Err() != nil {
-			return exitOK
-		}
+		watchTree()
 		files = t.affected(changed, inputs)
 	}
+	return exitOK
 }
 
 // affected returns the test files a change concerns: those built from a
