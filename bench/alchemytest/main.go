@@ -1,0 +1,139 @@
+// Command alchemytest measures `alchemy test` on a file of 20 infrastructure
+// tests, each creating a KV namespace and a Worker bound to it on the
+// in-process local Cloudflare, checking them and destroying its scope: the
+// wall time of the whole command (start, bundling, local Cloudflare, all
+// tests, cleanup, exit), median and spread over several runs, with the CPU
+// time and peak RSS of the process and the machine's load average.
+//
+//	go run ./bench/alchemytest [-n 10] [-tests 20] [-alchemy path/to/alchemy]
+//	go run ./bench/alchemytest -write DIR    # only write the test file, to profile it
+//
+// Without -alchemy it builds the binary first (stripped, as released).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	n := flag.Int("n", 10, "runs of alchemy test")
+	tests := flag.Int("tests", 20, "tests in the file")
+	bin := flag.String("alchemy", "", "alchemy binary (default: build ./cmd/alchemy)")
+	write := flag.String("write", "", "only write the test file into this directory")
+	flag.Parse()
+	if *write != "" {
+		if err := writeTests(*write, *tests); err != nil {
+			fmt.Fprintln(os.Stderr, "alchemytest:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(*n, *tests, *bin); err != nil {
+		fmt.Fprintln(os.Stderr, "alchemytest:", err)
+		os.Exit(1)
+	}
+}
+
+// testFile is the benchmark: each test makes a namespace with a value, a
+// Worker that reads it, asks the Worker, then destroys its scope.
+func testFile(tests int) string {
+	var b strings.Builder
+	b.WriteString(`import alchemy, { destroy } from "alchemy";
+import { KVNamespace, Worker } from "alchemy/cloudflare";
+import "alchemy/test/vitest";
+import { expect } from "vitest";
+
+const test = alchemy.test(import.meta);
+const script = "export default { async fetch(req, env) { return new Response(await env.KV.get('k')) } }";
+
+`)
+	for i := range tests {
+		fmt.Fprintf(&b, `test("t%d", async (scope) => {
+  const kv = await KVNamespace("kv", { values: [{ key: "k", value: "v%d" }] });
+  const worker = await Worker("w", { script, bindings: { KV: kv } });
+  expect(await (await fetch(worker.url!)).text()).toBe("v%d");
+  await destroy(scope);
+});
+`, i, i, i)
+	}
+	return b.String()
+}
+
+func writeTests(dir string, tests int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "bench.test.ts"), []byte(testFile(tests)), 0o644)
+}
+
+var passedLine = regexp.MustCompile(`(?m)^(\d+) passed, 0 failed$`)
+
+func run(n, tests int, bin string) error {
+	dir, err := os.MkdirTemp("", "alchemy-testbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if bin == "" {
+		bin = filepath.Join(dir, "alchemy")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/alchemy")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build: %w", err)
+		}
+	}
+	project := filepath.Join(dir, "project")
+	if err := writeTests(project, tests); err != nil {
+		return err
+	}
+	fmt.Printf("alchemy test: %d tests, each creating and destroying a KV namespace and a Worker (and fetching from it), %d runs\n", tests, n)
+	fmt.Printf("load average before: %s\n", loadAverage())
+	var walls []time.Duration
+	var cpu time.Duration
+	var rss int64
+	for range n {
+		cmd := exec.Command(bin, "test")
+		cmd.Dir = project
+		cmd.Env = append(os.Environ(), "NO_COLOR=1")
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		wall := time.Since(start)
+		m := passedLine.FindSubmatch(out)
+		if err != nil || m == nil || string(m[1]) != fmt.Sprint(tests) {
+			return fmt.Errorf("alchemy test failed: %v\n%s", err, out)
+		}
+		walls = append(walls, wall)
+		if u, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			cpu += time.Duration(u.Utime.Nano() + u.Stime.Nano())
+			rss = max(rss, u.Maxrss*1024)
+		}
+	}
+	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
+	fmt.Printf("wall: median %v, min %v, max %v\n", walls[len(walls)/2].Round(time.Millisecond),
+		walls[0].Round(time.Millisecond), walls[len(walls)-1].Round(time.Millisecond))
+	fmt.Printf("CPU per run: %v, peak RSS: %.1f MiB\n", (cpu / time.Duration(n)).Round(time.Millisecond), float64(rss)/(1<<20))
+	fmt.Printf("load average after: %s\n", loadAverage())
+	return nil
+}
+
+// loadAverage reads /proc/loadavg where there is one.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
