@@ -410,10 +410,10 @@ func (t *testRun) finish(ctx context.Context, rep testrun.Report) int {
 		return exitFailure
 	}
 	switch {
-	case rep.Failed():
-		return exitFailure
 	case ctx.Err() != nil:
 		return exitInterrupted
+	case rep.Failed():
+		return exitFailure
 	}
 	return exitOK
 }
