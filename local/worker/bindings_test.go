@@ -361,7 +361,7 @@ export default {
 }
 
 func TestInfiniteLoopIsCutOffWhileOthersAreServed(t *testing.T) {
-	e := start(t, worker.Options{CPULimit: 200 * time.Millisecond, Isolates: 1})
+	e := start(t, worker.Options{CPULimit: time.Second, Isolates: 1})
 	e.deploy("spin", script{modules: []store.Module{module("worker.js", `
 export default {
   async fetch(request) {
