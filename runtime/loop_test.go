@@ -440,7 +440,7 @@ if (results.length !== 200) throw new Error("lost results");
 func TestJobLimitStopsOnlyTheOverrunningJob(t *testing.T) {
 	vm := goja.New()
 	loop := runtime.NewLoop(vm)
-	loop.SetJobLimit(30 * time.Millisecond)
+	loop.SetJobLimit(250 * time.Millisecond)
 	ctx, cancel := context.WithCancel(context.Background())
 	failures := make(chan runtime.Failure, 4)
 	done := make(chan struct{})
@@ -464,7 +464,7 @@ func TestJobLimitStopsOnlyTheOverrunningJob(t *testing.T) {
 	})
 	f := <-failures
 	var limit *runtime.JobLimitError
-	if !errors.As(f.Err, &limit) || limit.Limit != 30*time.Millisecond {
+	if !errors.As(f.Err, &limit) || limit.Limit != 250*time.Millisecond {
 		t.Fatalf("failure %v, want a JobLimitError", f.Err)
 	}
 	if f.Context != "request-7" {
