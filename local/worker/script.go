@@ -14,8 +14,8 @@ import (
 	"github.com/alchemy-go/alchemy/runtime"
 )
 
-// Worker is one deployed script and the version of it that serves.
-type Worker struct {
+// liveScript is one deployed script and the version of it that serves.
+type liveScript struct {
 	rt  *Runtime
 	key workerKey
 
@@ -30,7 +30,7 @@ var errNoScript = errors.New("no such Worker")
 
 // acquire returns the version to run a request on, loading the script's
 // current code first when needed. The caller releases it.
-func (w *Worker) acquire(ctx context.Context) (*version, error) {
+func (w *liveScript) acquire(ctx context.Context) (*version, error) {
 	for {
 		w.mu.Lock()
 		if v := w.cur; v != nil && v.gen == w.gen {
@@ -54,7 +54,7 @@ func (w *Worker) acquire(ctx context.Context) (*version, error) {
 
 // startLoad starts loading the current code unless a load is running.
 // Called with w.mu held.
-func (w *Worker) startLoad() chan struct{} {
+func (w *liveScript) startLoad() chan struct{} {
 	if w.loading == nil {
 		ch := make(chan struct{})
 		w.loading = ch
@@ -63,7 +63,7 @@ func (w *Worker) startLoad() chan struct{} {
 	return w.loading
 }
 
-func (w *Worker) load(gen uint64, done chan struct{}) {
+func (w *liveScript) load(gen uint64, done chan struct{}) {
 	v := w.rt.newVersion(w, gen)
 	w.mu.Lock()
 	old := w.cur
@@ -82,7 +82,7 @@ func (w *Worker) load(gen uint64, done chan struct{}) {
 
 // changed records a new version of the script. A Worker that has run
 // loads it right away, so that the next request does not wait.
-func (w *Worker) changed() {
+func (w *liveScript) changed() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.gen++
@@ -91,7 +91,7 @@ func (w *Worker) changed() {
 	}
 }
 
-func (w *Worker) shutdown() {
+func (w *liveScript) shutdown() {
 	w.mu.Lock()
 	v := w.cur
 	w.cur = nil
@@ -103,7 +103,7 @@ func (w *Worker) shutdown() {
 
 // version is one loaded version of a Worker's code with its isolates.
 type version struct {
-	w          *Worker
+	w          *liveScript
 	gen        uint64
 	err        error // the load failed; every request gets it
 	script     *store.Script
@@ -132,7 +132,7 @@ type loadError struct {
 func (e *loadError) Error() string { return e.text }
 func (e *loadError) Unwrap() error { return e.err }
 
-func (rt *Runtime) newVersion(w *Worker, gen uint64) *version {
+func (rt *Runtime) newVersion(w *liveScript, gen uint64) *version {
 	v := &version{w: w, gen: gen}
 	v.refs.Store(1)
 	v.isolates = make([]*isolate, rt.opts.Isolates)

@@ -107,7 +107,7 @@ type Runtime struct {
 	mu      sync.Mutex
 	st      *store.Store
 	srv     *local.Server
-	workers map[workerKey]*Worker
+	workers map[workerKey]*liveScript
 	closed  bool
 	gcPrev  int   // the GC percent before Attach; -2 when untouched
 	memPrev int64 // the memory limit before Attach; 0 when untouched
@@ -136,7 +136,7 @@ func New(opts Options) *Runtime {
 		log:     &logSink{w: opts.Log},
 		ctx:     ctx,
 		cancel:  cancel,
-		workers: map[workerKey]*Worker{},
+		workers: map[workerKey]*liveScript{},
 		gcPrev:  -2,
 	}
 	rt.registry, rt.builtins = newRegistry()
@@ -181,7 +181,7 @@ func (rt *Runtime) Close() error {
 	}
 	rt.closed = true
 	workers := rt.workers
-	rt.workers = map[workerKey]*Worker{}
+	rt.workers = map[workerKey]*liveScript{}
 	rt.mu.Unlock()
 	rt.cancel()
 	for _, w := range workers {
@@ -209,7 +209,7 @@ func (rt *Runtime) store() (*store.Store, error) {
 }
 
 // worker returns the Worker of a script, creating its record on first use.
-func (rt *Runtime) worker(account, script string) (*Worker, error) {
+func (rt *Runtime) worker(account, script string) (*liveScript, error) {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	if rt.closed {
@@ -218,13 +218,13 @@ func (rt *Runtime) worker(account, script string) (*Worker, error) {
 	k := workerKey{account, script}
 	w := rt.workers[k]
 	if w == nil {
-		w = &Worker{rt: rt, key: k}
+		w = &liveScript{rt: rt, key: k}
 		rt.workers[k] = w
 	}
 	return w, nil
 }
 
-func (rt *Runtime) existing(account, script string) *Worker {
+func (rt *Runtime) existing(account, script string) *liveScript {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	return rt.workers[workerKey{account, script}]
