@@ -43,6 +43,7 @@ func runLocalCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	)
 	fs.Var(&zones, "zone", "create the zone `name` if missing (repeatable); routes and custom domains need zones")
 	fs.Var(&faultSpecs, "fault", "inject faults: `KIND[,fraction=F][,path=RE][,method=M][,count=N]` with KIND 429, 500 or drop (repeatable)")
+	extras := addLocalExtras(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: alchemy local [flags]\n\nServes Cloudflare's REST API at /client/v4/ and /, with Workers on the same address by Host header.\n\nFlags:")
 		fs.PrintDefaults()
@@ -90,6 +91,7 @@ func runLocalCommand(ctx context.Context, args []string, stdout, stderr io.Write
 		defer f.Close()
 		opt.RequestLog = f
 	}
+	extras.apply(&opt)
 	srv, err := local.Start(ctx, opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "alchemy local: %v\n", err)
