@@ -36,13 +36,14 @@ import (
 //	    to the data directory's account.
 //	cfreqs LOG
 //	    print the requests of a request log (alchemy local --request-log),
-//	    one "METHOD PATH STATUS" line each, in order.
+//	    one "METHOD PATH STATUS" line each, in order, with " fault=KIND"
+//	    added to the requests that got an injected fault.
 //	cfstatecmp WANT GOT
 //	    compare two state directories as statecmp does, with what differs
-//	    between two deployments of the same program masked: Cloudflare ids
-//	    (32 hex, UUIDs), times (ISO strings, and the epoch numbers of
-//	    createdAt/modifiedAt/updatedAt fields), secret envelopes and the
-//	    Worker's deploy hash.
+//	    between two deployments of the same program masked, in file names
+//	    and contents: Cloudflare ids (32 hex, UUIDs), times (ISO strings,
+//	    and the epoch numbers of createdAt/modifiedAt/updatedAt fields),
+//	    secret envelopes and the Worker's deploy hash.
 func init() {
 	scriptCmds["cfseed"] = cfSeedCmd
 	scriptCmds["cfreqs"] = cfReqsCmd
@@ -158,7 +159,11 @@ func cfReqsCmd(ts *testscript.TestScript, neg bool, args []string) {
 	for sc.Scan() {
 		var e local.LogEntry
 		ts.Check(json.Unmarshal(sc.Bytes(), &e))
-		fmt.Fprintf(ts.Stdout(), "%s %s %d\n", e.Method, e.Path, e.Status)
+		fault := ""
+		if e.Fault != "" {
+			fault = " fault=" + e.Fault
+		}
+		fmt.Fprintf(ts.Stdout(), "%s %s %d%s\n", e.Method, e.Path, e.Status, fault)
 	}
 	ts.Check(sc.Err())
 }
@@ -188,7 +193,14 @@ func cfStateCmpCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: cfstatecmp WANT GOT")
 	}
-	want, got := stateFiles(ts, args[0]), stateFiles(ts, args[1])
+	masked := func(files map[string][]byte) map[string][]byte {
+		out := map[string][]byte{}
+		for name, data := range files {
+			out[string(maskDeployment([]byte(name)))] = data
+		}
+		return out
+	}
+	want, got := masked(stateFiles(ts, args[0])), masked(stateFiles(ts, args[1]))
 	if w, g := sortedKeys(want), sortedKeys(got); strings.Join(w, "\n") != strings.Join(g, "\n") {
 		ts.Fatalf("files differ:\n got %q\nwant %q", g, w)
 	}
