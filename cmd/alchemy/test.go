@@ -72,7 +72,7 @@ func testFlags() []testFlag {
 		boolFlag("remote", "deploy to the configured Cloudflare account instead of an in-process local one", func(o *testOptions) *bool { return &o.remote }),
 		boolFlag("watch", "run again when a test file or a file it imports changes", func(o *testOptions) *bool { return &o.watch }),
 		boolFlag("bail", "stop at the first failure", func(o *testOptions) *bool { return &o.bail }),
-		boolFlag("keep", "keep what failed tests created, and the test state", func(o *testOptions) *bool { return &o.keep }),
+		boolFlag("keep", "destroy nothing the tests created (failed tests included) and keep the test state", func(o *testOptions) *bool { return &o.keep }),
 		boolFlag("json", "write the results as one JSON document on stdout", func(o *testOptions) *bool { return &o.json }),
 		{names: []string{"-t", "--test-name-pattern"}, value: "NAME", help: "run only tests whose full name matches NAME (a regular expression, or text)", set: func(o *testOptions, v string) error {
 			o.name = v
@@ -158,7 +158,8 @@ func testUsage() string {
 	b.WriteString("Runs infrastructure tests (**/*.test.ts, or the files, directories, globs or path\n")
 	b.WriteString("fragments given) without Node or vitest, against an in-process local Cloudflare\n")
 	b.WriteString("unless --remote is given. Test state lives apart from deployed state and is removed\n")
-	b.WriteString("after the run.\n\nFlags:\n")
+	b.WriteString("after the run. Test files import \"vitest\" and \"alchemy/test/vitest\" as with vitest,\n")
+	b.WriteString("and see describe, test, it, expect and the hooks as globals (vitest's globals: true).\n\nFlags:\n")
 	for _, f := range testFlags() {
 		name := strings.Join(f.names, ", ")
 		if f.value != "" {
@@ -365,7 +366,9 @@ func (t *testRun) runOnce(ctx context.Context, files []string) (testrun.Report, 
 		}
 	}
 	var leftovers []string
+	var dataDir string
 	if srv != nil {
+		dataDir = srv.DataDir()
 		if !t.opts.keep {
 			if leftovers, err = localLeftovers(context.WithoutCancel(ctx), srv); err != nil {
 				leftovers = append(leftovers, "(could not list: "+err.Error()+")")
@@ -386,7 +389,7 @@ func (t *testRun) runOnce(ctx context.Context, files []string) (testrun.Report, 
 	if t.opts.keep {
 		rep.Notes = append(rep.Notes, "kept the test state in "+stateDir)
 		if srv != nil {
-			rep.Notes = append(rep.Notes, "kept the local Cloudflare's data in "+srv.DataDir()+" (serve it with: alchemy local --data "+srv.DataDir()+")")
+			rep.Notes = append(rep.Notes, "kept the local Cloudflare's data in "+dataDir+" (serve it with: alchemy local --data "+dataDir+")")
 		}
 	} else if err := removeIfEmpty(stateDir); err != nil {
 		rep.Notes = append(rep.Notes, "test state left behind in "+stateDir)
