@@ -138,6 +138,7 @@ describe("outer", () => {
 describe.skip("skipped suite", () => {
   test("inside", () => { throw new Error("never"); });
 });
+describe.todo("planned suite");
 describe("order", () => {
   test("was", () => {
     expect(log).toEqual([
@@ -167,6 +168,7 @@ describe("order", () => {
 		"passed outer > runIf 1",
 		"todo outer > no body [todo]",
 		"skipped skipped suite > inside [skip]",
+		"todo planned suite [todo]",
 		"passed order > was",
 	)
 }

@@ -755,6 +755,10 @@
   }
 
   function skipAll(suite, reason, error) {
+    if (suite.mode === "todo" && suite.factory === null && suite.parent !== null) {
+      report(suite.parent.path, suite.name, "todo", 0, undefined, "todo");
+      return;
+    }
     for (const child of suite.children) {
       if (child instanceof Suite) {
         skipAll(child, reason, error);
