@@ -48,10 +48,10 @@ type Export struct {
 	// PropsOptional is true when the resource may be called with an id
 	// alone (props default to {}).
 	PropsOptional bool
-	// Normalize turns the props the program passed into the props stored
-	// in state, exactly as the TypeScript library's wrapper does (so state
-	// it wrote compares equal). Nil leaves them as they are. props may be
-	// nil when none were given.
+	// Normalize checks the props the program passed against the kind's
+	// schema (Schemas) and turns them into the props stored in state,
+	// exactly as the TypeScript library's wrapper does (so state it wrote
+	// compares equal). props may be nil when none were given.
 	Normalize func(ctx NormalizeContext, id string, props value.Value) (value.Value, error)
 	// NoUndefinedIn lists props fields whose members may not be undefined:
 	// the bridge must reject {X: undefined} there before converting the
@@ -74,7 +74,7 @@ type Export struct {
 // Module returns the exports of alchemy/cloudflare.
 func Module() []Export {
 	resource := func(name, kind string, optional bool, normalize func(NormalizeContext, string, value.Value) (value.Value, error)) Export {
-		return Export{Name: name, Kind: ExportResource, ResourceKind: kind, PropsOptional: optional, Normalize: normalize}
+		return Export{Name: name, Kind: ExportResource, ResourceKind: kind, PropsOptional: optional, Normalize: checked(kind, normalize)}
 	}
 	worker := resource("Worker", KindWorker, false, normalizeWorker)
 	worker.NoUndefinedIn = []string{"bindings"}

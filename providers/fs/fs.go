@@ -60,6 +60,9 @@ type File struct {
 }
 
 func (f *File) write(req *engine.Request) (*value.Object, error) {
+	if err := checkProps(req); err != nil {
+		return nil, err
+	}
 	p, err := pathProp(req, req.Props)
 	if err != nil {
 		return nil, err
@@ -136,6 +139,9 @@ func boolProp(props value.Value, name string, def bool) bool {
 }
 
 func (f *Folder) ensure(req *engine.Request) (*value.Object, error) {
+	if err := checkProps(req); err != nil {
+		return nil, err
+	}
 	p, err := pathProp(req, req.Props)
 	if err != nil {
 		return nil, err
