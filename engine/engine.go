@@ -71,7 +71,7 @@ type Config struct {
 	// DeleteConcurrency bounds concurrent provider deletions
 	// (DefaultDeleteConcurrency when zero).
 	DeleteConcurrency int
-	// StoreConcurrency bounds concurrent state operations
+	// StoreConcurrency bounds concurrent state writes
 	// (DefaultStoreConcurrency when zero).
 	StoreConcurrency int
 }
