@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
 )
@@ -40,18 +41,77 @@ type Worker struct {
 // "cloudflare:*" modules stay external, as do Node built-ins under
 // NodeCompat (bare names are rewritten to their "node:" spelling).
 func BundleWorker(opts WorkerOptions) (*Worker, error) {
-	dir, err := absDir(opts.Dir)
+	dir, build, err := workerBuild(opts)
 	if err != nil {
 		return nil, err
+	}
+	return workerResult(dir, api.Build(build))
+}
+
+// WorkerContext bundles one Worker again and again, reusing the work of
+// the previous build (esbuild's incremental context): dev mode rebuilds a
+// Worker on every save. Its methods are safe for concurrent use.
+type WorkerContext struct {
+	dir  string
+	opts WorkerOptions
+
+	mu  sync.Mutex
+	ctx api.BuildContext
+}
+
+// NewWorkerContext prepares the incremental bundle of a Worker; nothing is
+// built until Rebuild. Dispose releases it.
+func NewWorkerContext(opts WorkerOptions) (*WorkerContext, error) {
+	dir, build, err := workerBuild(opts)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cerr := api.Context(build)
+	if cerr != nil {
+		return nil, newError(dir, cerr.Errors, nil)
+	}
+	return &WorkerContext{dir: dir, opts: opts, ctx: ctx}, nil
+}
+
+// Options returns the options the context was made with.
+func (c *WorkerContext) Options() WorkerOptions { return c.opts }
+
+// Rebuild bundles the Worker from the files as they are now. A failed
+// build leaves the context usable for the next one.
+func (c *WorkerContext) Rebuild() (*Worker, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx == nil {
+		return nil, errors.New("worker bundle: the context was disposed")
+	}
+	return workerResult(c.dir, c.ctx.Rebuild())
+}
+
+// Dispose releases the context; calling it again does nothing.
+func (c *WorkerContext) Dispose() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx != nil {
+		c.ctx.Dispose()
+		c.ctx = nil
+	}
+}
+
+// workerBuild returns esbuild's options for a Worker bundle and the
+// absolute working directory.
+func workerBuild(opts WorkerOptions) (string, api.BuildOptions, error) {
+	dir, err := absDir(opts.Dir)
+	if err != nil {
+		return "", api.BuildOptions{}, err
 	}
 	entry := opts.Entry
 	if !filepath.IsAbs(entry) {
 		entry = filepath.Join(dir, entry)
 	}
 	if _, err := os.Stat(entry); err != nil {
-		return nil, fmt.Errorf("worker %s: %w", relPath(dir, entry), err)
+		return "", api.BuildOptions{}, fmt.Errorf("worker %s: %w", relPath(dir, entry), err)
 	}
-	build := api.Build(api.BuildOptions{
+	return dir, api.BuildOptions{
 		EntryPoints:       []string{entry},
 		AbsWorkingDir:     dir,
 		Bundle:            true,
@@ -70,7 +130,11 @@ func BundleWorker(opts WorkerOptions) (*Worker, error) {
 		Charset:           api.CharsetUTF8,
 		LogLevel:          api.LogLevelSilent,
 		Plugins:           []api.Plugin{workerExternalsPlugin(dir, opts.NodeCompat)},
-	})
+	}, nil
+}
+
+// workerResult turns esbuild's result into a Worker (or its errors).
+func workerResult(dir string, build api.BuildResult) (*Worker, error) {
 	if len(build.Errors) > 0 {
 		return nil, newError(dir, build.Errors, nil)
 	}
