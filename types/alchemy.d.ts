@@ -1,4 +1,4 @@
-// The modules the alchemy binary builds in: "alchemy", "alchemy/cloudflare", "alchemy/fs", "alchemy/random",
+// The modules the alchemy binary builds in: "alchemy", "alchemy/cloudflare", "alchemy/fs",
 // "alchemy/test/vitest" and "vitest".
 //
 // Layer "alchemy". Always in the program. It declares no globals; it refers to the Workers runtime types
@@ -9,7 +9,9 @@
 // them in `export interface ResourceTypes { "<kind>": { props: XProps; output: X } }`; `XProps` lists the
 // props, `export interface X extends Resource<"<kind>">` the output fields, and
 // `export function X(id: string, props…): Promise<X>` creates it. Output fields tagged @phantom (always
-// readonly) exist only in types and are never set at run time.
+// readonly) exist only in types and are never set at run time. Props tagged @unsupported are props of the
+// TypeScript library this binary refuses (typed so that giving one is a type error). A Go test compares
+// these tables with the providers' schemas, so the two cannot drift apart.
 
 /* eslint-disable */
 
@@ -96,21 +98,6 @@ declare module "alchemy" {
     output: Out;
   }
 
-  /** Where a scope keeps its records. The default store writes files under .alchemy/. */
-  export interface StateStore {
-    init?(): Promise<void>;
-    deinit?(): Promise<void>;
-    list(): Promise<string[]>;
-    count(): Promise<number>;
-    get(key: string): Promise<State | undefined>;
-    getBatch(ids: string[]): Promise<Record<string, State>>;
-    all(): Promise<Record<string, State>>;
-    set(key: string, value: State): Promise<void>;
-    delete(key: string): Promise<void>;
-  }
-
-  export type StateStoreType = (scope: Scope) => StateStore;
-
   // -------------------------------------------------------------------------------------------------------
   // Scopes
 
@@ -133,7 +120,8 @@ declare module "alchemy" {
     watch?: boolean;
     /** Accepted for compatibility; has no effect. */
     tunnel?: boolean;
-    stateStore?: StateStoreType;
+    /** @unsupported State is kept in files under .alchemy/; another store is refused. */
+    stateStore?: never;
     /** The project root; .alchemy/ lives there. */
     rootDir?: string;
     destroyStrategy?: DestroyStrategy;
@@ -141,6 +129,7 @@ declare module "alchemy" {
     destroyOrphans?: boolean;
     /** Accepted for compatibility; this binary sends no telemetry. */
     noTrack?: boolean;
+    /** Accepted for compatibility; has no effect (credentials come from the environment). */
     profile?: string;
   }
 
@@ -332,6 +321,7 @@ declare module "alchemy/cloudflare" {
   export interface CloudflareApiOptions {
     /** Defaults to CLOUDFLARE_BASE_URL, then Cloudflare's v4 API. */
     baseUrl?: string;
+    /** Accepted for compatibility; has no effect (credentials come from the environment or these props). */
     profile?: string;
     apiKey?: Secret;
     apiToken?: Secret;
@@ -393,16 +383,6 @@ declare module "alchemy/cloudflare" {
 
   export type R2BucketJurisdiction = "default" | "eu" | "fedramp";
 
-  export interface R2BucketCustomDomainOptions {
-    domain: string;
-    enabled?: boolean;
-    zone?: string;
-    ciphers?: string[];
-    minTLS?: "1.0" | "1.1" | "1.2" | "1.3";
-    adopt?: boolean;
-    delete?: boolean;
-  }
-
   export interface R2BucketCORSRule {
     id?: string;
     allowed: { methods: ("GET" | "PUT" | "POST" | "DELETE" | "HEAD")[]; origins: string[]; headers?: string[] };
@@ -438,7 +418,8 @@ declare module "alchemy/cloudflare" {
     allowPublicAccess?: boolean;
     /** Serve the bucket on its r2.dev domain. */
     devDomain?: boolean;
-    domains?: string | R2BucketCustomDomainOptions | (string | R2BucketCustomDomainOptions)[];
+    /** @unsupported Custom domains of R2 buckets are not supported yet. */
+    domains?: never;
     /** When false, the bucket is kept on delete. */
     delete?: boolean;
     /** Delete every object before deleting the bucket (a non-empty bucket cannot be deleted). */
@@ -447,7 +428,8 @@ declare module "alchemy/cloudflare" {
     cors?: R2BucketCORSRule[];
     lifecycle?: R2BucketLifecycleRule[];
     lock?: R2BucketLockRule[];
-    dataCatalog?: boolean;
+    /** @unsupported The R2 data catalog is not supported yet; only false is accepted. */
+    dataCatalog?: false;
     dev?: DevOptions;
   }
 
@@ -502,14 +484,12 @@ declare module "alchemy/cloudflare" {
     creationDate: Date;
     jurisdiction: R2BucketJurisdiction;
     /** The r2.dev domain when devDomain is on. */
-    devDomain: string | undefined;
-    domains: string[] | undefined;
+    devDomain?: string;
     accountId: string;
     cors?: R2BucketCORSRule[];
     lifecycle?: R2BucketLifecycleRule[];
     lock?: R2BucketLockRule[];
     dev: { id: string; remote: boolean; isDeployed?: boolean };
-    catalog?: { id: string; name: string; host: string };
   }
 
   export function R2Bucket(id: string, props?: R2BucketProps): Promise<R2Bucket>;
@@ -529,8 +509,8 @@ declare module "alchemy/cloudflare" {
     readReplication?: { mode: "auto" | "disabled" };
     delete?: boolean;
     adopt?: boolean;
-    /** Copy the data of another database on create. */
-    clone?: D1Database | { id: string } | { name: string };
+    /** @unsupported Cloning a database is not supported yet: create it empty and use importFiles. */
+    clone?: never;
     /** SQL files run on create and on every update. */
     importFiles?: string[];
     /** Table recording applied migrations. Defaults to "d1_migrations". */
@@ -625,7 +605,7 @@ declare module "alchemy/cloudflare" {
     type: "worker";
     scriptName: string;
     /** As Cloudflare reports them; deadLetterQueue is the queue's name. */
-    settings?: QueueConsumerSettings;
+    settings: QueueConsumerSettings;
     createdOn?: string;
     accountId: string;
   }
@@ -878,34 +858,13 @@ declare module "alchemy/cloudflare" {
     overrideExistingOrigin?: boolean;
   }
 
-  /** esbuild options for bundling the entrypoint. */
+  /**
+   * How the entrypoint is bundled. Only define is supported; the binary refuses esbuild's other options
+   * (external, alias, loader, …).
+   */
   export interface WorkerBundleOptions {
-    outdir?: string;
-    outfile?: string;
-    format?: "iife" | "cjs" | "esm";
-    target?: string | string[];
-    platform?: "browser" | "node" | "neutral";
-    minify?: boolean;
-    sourcemap?: boolean | "inline" | "external" | "linked" | "both";
-    external?: string[];
+    /** Identifiers replaced by the given expressions (JSON or identifiers), as esbuild's define. */
     define?: Record<string, string>;
-    alias?: Record<string, string>;
-    conditions?: string[];
-    mainFields?: string[];
-    loader?: Record<string, "js" | "jsx" | "ts" | "tsx" | "json" | "text" | "base64" | "binary" | "dataurl" | "file" | "copy" | "empty">;
-    keepNames?: boolean;
-    treeShaking?: boolean;
-    banner?: Record<string, string>;
-    footer?: Record<string, string>;
-    inject?: string[];
-    drop?: ("console" | "debugger")[];
-    pure?: string[];
-    legalComments?: "none" | "inline" | "eof" | "linked" | "external";
-    jsx?: "transform" | "preserve" | "automatic";
-    jsxFactory?: string;
-    jsxFragment?: string;
-    jsxImportSource?: string;
-    tsconfig?: string;
   }
 
   export interface WorkerDevOptionsLocal {
@@ -955,10 +914,10 @@ declare module "alchemy/cloudflare" {
     domains?: (string | WorkerDomainOptions)[];
     /** The entrypoint's RPC type, to type service bindings to this Worker: `rpc: type<MyEntrypoint>`. */
     rpc?: (new (...args: any[]) => RPC) | type<RPC>;
-    /** A dispatch namespace to upload the script into. */
-    namespace?: string;
-    /** Upload a version with this tag instead of deploying. */
-    version?: string;
+    /** @unsupported Dispatch namespaces are not supported yet. */
+    namespace?: never;
+    /** @unsupported Uploading a version without deploying it is not supported yet. */
+    version?: never;
     dev?: WorkerDevOptionsLocal | WorkerDevOptionsUrl;
     placement?: WorkerPlacement;
     limits?: WorkerLimits;
@@ -1009,7 +968,8 @@ declare module "alchemy/cloudflare" {
     format: "esm" | "cjs";
     compatibilityDate: string;
     compatibilityFlags: string[];
-    bindings: B;
+    /** The bindings as given; absent when none were, so possibly undefined unless B names some. */
+    bindings: keyof B extends never ? B | undefined : B;
     env?: Record<string, string>;
     observability?: WorkerObservability;
     createdAt: Date;
@@ -1022,11 +982,9 @@ declare module "alchemy/cloudflare" {
     tailConsumers?: (Worker<any, any> | { service: string })[];
     routes?: Route[];
     domains?: CustomDomain[];
-    namespace?: string;
-    version?: string;
     placement?: WorkerPlacement;
     limits?: WorkerLimits;
-    dev?: { hasRemote: boolean };
+    dev: { hasRemote: boolean };
     previewSubdomains?: boolean;
     logpush?: boolean;
     delete?: boolean;
@@ -1056,6 +1014,11 @@ declare module "alchemy/cloudflare" {
     /** Binds the Worker's workers.dev URL as a string. */
     const DevUrl: { readonly type: "cloudflare::Worker::DevUrl" };
     type DevUrl = typeof DevUrl;
+    /** A service binding to the named entrypoint (an exported WorkerEntrypoint class) of a Worker. */
+    function experimentalEntrypoint<W extends Worker<any, any> | WorkerRef<any> | Self<any>>(
+      worker: W,
+      entrypoint: string,
+    ): W & { readonly __entrypoint__: string };
   }
 
   export function isWorker(value: unknown): value is Worker<any, any>;
@@ -1151,7 +1114,8 @@ declare module "alchemy/fs" {
   import type { Resource } from "alchemy";
 
   export interface FileProps {
-    path: string;
+    /** Relative to the project root. Defaults to the id. */
+    path?: string;
     content: string;
   }
 
@@ -1179,60 +1143,16 @@ declare module "alchemy/fs" {
 
   export function Folder(id: string, props?: FolderProps): Promise<Folder>;
 
-  export interface CopyFileProps {
-    src: string;
-    dest: string;
-    /** Defaults to true. */
-    overwrite?: boolean;
-  }
-
-  export interface CopyFile extends Resource<"fs::CopyFile"> {
-    src: string;
-    dest: string;
-    overwrite: boolean;
-    copied: boolean;
-    /** Milliseconds since the epoch. */
-    createdAt: number;
-  }
-
-  export function CopyFile(id: string, props: CopyFileProps): Promise<CopyFile>;
-
   export interface ResourceTypes {
     "fs::File": { props: FileProps; output: File };
     "fs::Folder": { props: FolderProps; output: Folder };
-    "fs::CopyFile": { props: CopyFileProps; output: CopyFile };
-  }
-}
-
-// =========================================================================================================
-
-declare module "alchemy/random" {
-  import type { Resource, Secret } from "alchemy";
-
-  export interface RandomStringProps {
-    /** Bytes of randomness (default 32). */
-    length?: number;
-    encoding?: "hex" | "base64";
-  }
-
-  export interface RandomString extends Resource<"random::String"> {
-    value: Secret;
-    length: number;
-    encoding: "hex" | "base64";
-  }
-
-  /** A random secret, generated once and kept in state. */
-  export function RandomString(id: string, props?: RandomStringProps): Promise<RandomString>;
-
-  export interface ResourceTypes {
-    "random::String": { props: RandomStringProps; output: RandomString };
   }
 }
 
 // =========================================================================================================
 
 declare module "alchemy/test/vitest" {
-  import type { DestroyStrategy, Scope, StateStoreType } from "alchemy";
+  import type { DestroyStrategy, Scope } from "alchemy";
 
   export interface TestOptions {
     /** Defaults to true. */
@@ -1240,7 +1160,8 @@ declare module "alchemy/test/vitest" {
     force?: boolean;
     /** Defaults to "test-password". */
     password?: string;
-    stateStore?: StateStoreType;
+    /** @unsupported Test state is kept in files apart from deployed state; another store is refused. */
+    stateStore?: never;
     /** Prefix of the file's root scope name. */
     prefix?: string;
     destroyStrategy?: DestroyStrategy;

@@ -1,6 +1,7 @@
 // The Node.js built-in modules alchemy programs may import (node:path, node:fs, node:fs/promises,
-// node:crypto, node:os, node:url, node:util, node:buffer, node:process, node:assert), each also under its
-// bare name, plus the NodeJS namespace and the Node members of import.meta.
+// node:crypto, node:os, node:url, node:util, node:buffer, node:process, node:assert, node:events), each also
+// under its bare name, node:async_hooks (in Workers with nodejs_compat), plus the NodeJS namespace and the
+// Node members of import.meta. Each module declares exactly the exports the binary serves.
 //
 // Layer "node". Leave it out when @types/node is in the program: it declares the same modules.
 
@@ -58,6 +59,7 @@ declare namespace NodeJS {
     nextTick(callback: (_: void) => void): void;
     nextTick<A extends unknown[]>(callback: (...args: A) => void, ...args: A): void;
     emitWarning(warning: string | Error): void;
+    memoryUsage(): { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
     on(event: string, listener: (...args: any[]) => void): this;
     once(event: string, listener: (...args: any[]) => void): this;
     off(event: string, listener: (...args: any[]) => void): this;
@@ -124,6 +126,9 @@ declare module "node:buffer" {
   export const Buffer: BufferConstructor;
   export function atob(data: string): string;
   export function btoa(data: string): string;
+  /** The largest Buffer size. */
+  export const kMaxLength: number;
+  export const constants: { readonly MAX_LENGTH: number; readonly MAX_STRING_LENGTH: number };
 
   const _default: typeof import("node:buffer");
   export default _default;
@@ -280,6 +285,42 @@ declare module "node:fs" {
   export function symlinkSync(target: PathLike, path: PathLike, type?: "dir" | "file" | "junction" | null): void;
   export function chmodSync(path: PathLike, mode: number | string): void;
 
+  // The callback forms: the last argument is called with the error (or null) and the result.
+  export type NoParamCallback = (err: Error | null) => void;
+  export type Callback<T> = (err: Error | null, result: T) => void;
+  export function readFile(path: PathLike, callback: Callback<Buffer>): void;
+  export function readFile(path: PathLike, options: { encoding?: null; flag?: string } | null | undefined, callback: Callback<Buffer>): void;
+  export function readFile(path: PathLike, options: BufferEncoding | { encoding: BufferEncoding; flag?: string }, callback: Callback<string>): void;
+  export function writeFile(path: PathLike, data: string | ArrayBufferView, callback: NoParamCallback): void;
+  export function writeFile(path: PathLike, data: string | ArrayBufferView, options: BufferEncoding | WriteFileOptions | null | undefined, callback: NoParamCallback): void;
+  export function appendFile(path: PathLike, data: string | ArrayBufferView, callback: NoParamCallback): void;
+  export function appendFile(path: PathLike, data: string | ArrayBufferView, options: BufferEncoding | WriteFileOptions | null | undefined, callback: NoParamCallback): void;
+  export function access(path: PathLike, callback: NoParamCallback): void;
+  export function access(path: PathLike, mode: number | undefined, callback: NoParamCallback): void;
+  export function mkdir(path: PathLike, callback: Callback<string | undefined>): void;
+  export function mkdir(path: PathLike, options: MakeDirectoryOptions | number | undefined, callback: Callback<string | undefined>): void;
+  export function mkdtemp(prefix: string, callback: Callback<string>): void;
+  export function readdir(path: PathLike, callback: Callback<string[]>): void;
+  export function readdir(path: PathLike, options: BufferEncoding | (ReadDirectoryOptions & { withFileTypes?: false }) | null | undefined, callback: Callback<string[]>): void;
+  export function readdir(path: PathLike, options: ReadDirectoryOptions & { withFileTypes: true }, callback: Callback<Dirent[]>): void;
+  export function stat(path: PathLike, callback: Callback<Stats>): void;
+  export function lstat(path: PathLike, callback: Callback<Stats>): void;
+  export function rm(path: PathLike, callback: NoParamCallback): void;
+  export function rm(path: PathLike, options: RmOptions | undefined, callback: NoParamCallback): void;
+  export function rmdir(path: PathLike, callback: NoParamCallback): void;
+  export function rmdir(path: PathLike, options: { recursive?: boolean } | undefined, callback: NoParamCallback): void;
+  export function unlink(path: PathLike, callback: NoParamCallback): void;
+  export function rename(oldPath: PathLike, newPath: PathLike, callback: NoParamCallback): void;
+  export function copyFile(src: PathLike, dest: PathLike, callback: NoParamCallback): void;
+  export function copyFile(src: PathLike, dest: PathLike, mode: number | undefined, callback: NoParamCallback): void;
+  export function cp(src: string | URL, dest: string | URL, callback: NoParamCallback): void;
+  export function cp(src: string | URL, dest: string | URL, options: CopyOptions | undefined, callback: NoParamCallback): void;
+  export function realpath(path: PathLike, callback: Callback<string>): void;
+  export function readlink(path: PathLike, callback: Callback<string>): void;
+  export function symlink(target: PathLike, path: PathLike, callback: NoParamCallback): void;
+  export function symlink(target: PathLike, path: PathLike, type: "dir" | "file" | "junction" | null | undefined, callback: NoParamCallback): void;
+  export function chmod(path: PathLike, mode: number | string, callback: NoParamCallback): void;
+
   export const promises: typeof import("node:fs/promises");
 
   const _default: typeof import("node:fs");
@@ -341,6 +382,11 @@ declare module "node:crypto" {
   export function createHash(algorithm: string): Hash;
   export function createHmac(algorithm: string, key: string | ArrayBufferView): Hmac;
   export function timingSafeEqual(a: ArrayBufferView, b: ArrayBufferView): boolean;
+  /** The hash algorithms createHash and hash take. */
+  export function getHashes(): string[];
+  /** A one-shot digest of data (hex by default). */
+  export function hash(algorithm: string, data: string | ArrayBufferView, outputEncoding?: BinaryToTextEncoding): string;
+  export function hash(algorithm: string, data: string | ArrayBufferView, outputEncoding: "buffer"): Buffer;
 
   const _default: typeof import("node:crypto");
   export default _default;
@@ -377,6 +423,13 @@ declare module "node:os" {
   export function uptime(): number;
   export function endianness(): "BE" | "LE";
   export function userInfo(): UserInfo;
+  export function machine(): string;
+  export function version(): string;
+  /** The 1, 5 and 15 minute load averages. */
+  export function loadavg(): [number, number, number];
+  /** Always empty: programs are not meant to depend on the machine's network interfaces. */
+  export function networkInterfaces(): Record<string, never[]>;
+  export const devNull: string;
 
   const _default: typeof import("node:os");
   export default _default;
@@ -390,6 +443,9 @@ declare module "node:url" {
   export { URLClass as URL, URLSearchParamsClass as URLSearchParams };
   export function fileURLToPath(url: string | URL): string;
   export function pathToFileURL(path: string): URL;
+  export function domainToASCII(domain: string): string;
+  export function domainToUnicode(domain: string): string;
+  export function format(url: string | URL | { protocol?: string; host?: string; hostname?: string; port?: string | number; pathname?: string; search?: string; hash?: string }, options?: { auth?: boolean; fragment?: boolean; search?: boolean; unicode?: boolean }): string;
 
   const _default: typeof import("node:url");
   export default _default;
@@ -421,6 +477,11 @@ declare module "node:util" {
   export function promisify<A, R>(fn: (a: A, callback: (error: unknown, result: R) => void) => void): (a: A) => Promise<R>;
   export function promisify<A, B, R>(fn: (a: A, b: B, callback: (error: unknown, result: R) => void) => void): (a: A, b: B) => Promise<R>;
   export function promisify(fn: Function): (...args: any[]) => Promise<unknown>;
+  export function callbackify<R>(fn: () => Promise<R>): (callback: (error: unknown, result: R) => void) => void;
+  export function callbackify<A, R>(fn: (a: A) => Promise<R>): (a: A, callback: (error: unknown, result: R) => void) => void;
+  export function callbackify(fn: (...args: any[]) => Promise<unknown>): (...args: any[]) => void;
+  /** @deprecated Use class extends. */
+  export function inherits(constructor: Function, superConstructor: Function): void;
 
   export const types: {
     isDate(value: unknown): value is Date;
@@ -445,7 +506,6 @@ declare module "node:process" {
   export default process;
   export const env: NodeJS.ProcessEnv;
   export const argv: string[];
-  export const execArgv: string[];
   export const platform: string;
   export const arch: string;
   export const pid: number;
@@ -459,6 +519,11 @@ declare module "node:process" {
   export function nextTick(callback: (_: void) => void): void;
   export function nextTick<A extends unknown[]>(callback: (...args: A) => void, ...args: A): void;
   export function uptime(): number;
+  export const emitWarning: NodeJS.Process["emitWarning"];
+  export const memoryUsage: NodeJS.Process["memoryUsage"];
+  export const on: NodeJS.Process["on"];
+  export const once: NodeJS.Process["once"];
+  export const off: NodeJS.Process["off"];
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -526,6 +591,91 @@ declare module "node:assert/strict" {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+
+declare module "node:events" {
+  type Listener = (...args: any[]) => void;
+
+  interface EventEmitterOptions {
+    captureRejections?: boolean;
+  }
+
+  /** The event emitter of Node: listeners by event name, called in order by emit. */
+  class EventEmitter {
+    constructor(options?: EventEmitterOptions);
+    static readonly EventEmitter: typeof EventEmitter;
+    static defaultMaxListeners: number;
+    static readonly errorMonitor: unique symbol;
+    static readonly captureRejectionSymbol: unique symbol;
+    /** Resolves with the arguments of the next such event (rejects on "error"). */
+    static once(emitter: EventEmitter | EventTarget, name: string | symbol, options?: { signal?: AbortSignal }): Promise<any[]>;
+    /** The arguments of each such event, as an async iterator. */
+    static on(emitter: EventEmitter, name: string | symbol): AsyncIterableIterator<any[]>;
+    static getEventListeners(emitter: EventEmitter | EventTarget, name: string | symbol): Function[];
+    static setMaxListeners(n?: number, ...targets: (EventEmitter | EventTarget)[]): void;
+    /** @deprecated Use emitter.listenerCount(name). */
+    static listenerCount(emitter: EventEmitter, name: string | symbol): number;
+
+    setMaxListeners(n: number): this;
+    getMaxListeners(): number;
+    emit(name: string | symbol, ...args: any[]): boolean;
+    addListener(name: string | symbol, listener: Listener): this;
+    on(name: string | symbol, listener: Listener): this;
+    once(name: string | symbol, listener: Listener): this;
+    prependListener(name: string | symbol, listener: Listener): this;
+    prependOnceListener(name: string | symbol, listener: Listener): this;
+    removeListener(name: string | symbol, listener: Listener): this;
+    off(name: string | symbol, listener: Listener): this;
+    removeAllListeners(name?: string | symbol): this;
+    listeners(name: string | symbol): Function[];
+    rawListeners(name: string | symbol): Function[];
+    listenerCount(name: string | symbol): number;
+    eventNames(): (string | symbol)[];
+  }
+
+  export default EventEmitter;
+  export { EventEmitter };
+  export type { EventEmitterOptions };
+  export const once: typeof EventEmitter.once;
+  export const on: typeof EventEmitter.on;
+  export const getEventListeners: typeof EventEmitter.getEventListeners;
+  export const setMaxListeners: typeof EventEmitter.setMaxListeners;
+  export const listenerCount: typeof EventEmitter.listenerCount;
+  export const errorMonitor: typeof EventEmitter.errorMonitor;
+  export const captureRejectionSymbol: typeof EventEmitter.captureRejectionSymbol;
+  export let defaultMaxListeners: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Served to Workers with the nodejs_compat (or nodejs_als) flag. */
+declare module "node:async_hooks" {
+  /** A value that follows the code that runs from run() on, across awaits, timers and callbacks. */
+  export class AsyncLocalStorage<T> {
+    constructor();
+    /** Binds fn to the current context. */
+    static bind<F extends (...args: any[]) => any>(fn: F): F;
+    /** Returns a function that runs its argument in the current context. */
+    static snapshot(): <R, A extends any[]>(fn: (...args: A) => R, ...args: A) => R;
+    getStore(): T | undefined;
+    run<R, A extends any[]>(store: T, fn: (...args: A) => R, ...args: A): R;
+    exit<R, A extends any[]>(fn: (...args: A) => R, ...args: A): R;
+    enterWith(store: T): void;
+    disable(): void;
+  }
+
+  /** A context captured when constructed, to run callbacks in later. */
+  export class AsyncResource {
+    constructor(type: string, options?: object);
+    static bind<F extends (...args: any[]) => any>(fn: F, type?: string): F;
+    runInAsyncScope<R, A extends any[]>(fn: (...args: A) => R, thisArg?: unknown, ...args: A): R;
+    bind<F extends (...args: any[]) => any>(fn: F): F;
+  }
+
+  const _default: { AsyncLocalStorage: typeof AsyncLocalStorage; AsyncResource: typeof AsyncResource };
+  export default _default;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Bare spellings
 
 declare module "buffer" {
@@ -575,4 +725,12 @@ declare module "assert" {
 declare module "assert/strict" {
   export * from "node:assert";
   export { default } from "node:assert";
+}
+declare module "events" {
+  export * from "node:events";
+  export { default } from "node:events";
+}
+declare module "async_hooks" {
+  export * from "node:async_hooks";
+  export { default } from "node:async_hooks";
 }

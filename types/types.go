@@ -1,7 +1,8 @@
 // Package types holds the TypeScript declarations that let alchemy programs and their Workers type-check
 // with no node_modules: the built-in modules ("alchemy", "alchemy/cloudflare", "alchemy/fs",
-// "alchemy/random", "alchemy/test/vitest", "vitest", the node:* modules, "cloudflare:workers"), the web
-// globals and the Workers runtime types. alchemy init and alchemy types write them into a project.
+// "alchemy/test/vitest", "vitest", the node:* modules, "cloudflare:workers"), the web globals and the
+// Workers runtime types. alchemy init and alchemy types write them into a project. Tests compare them
+// with the modules and providers the binary serves, so the two cannot drift apart.
 //
 // The declarations come in layers, one file each, because some globals can only be declared once and
 // @types/node and @cloudflare/workers-types declare them too:
@@ -11,7 +12,9 @@
 //	web.d.ts      fetch, URL, streams, crypto, timers, console, process, Buffer; replaced by either package
 //	workers.d.ts  KV, R2, D1, Durable Objects, Queues, Fetcher, cloudflare:workers; replaced by @cloudflare/workers-types
 //
-// index.d.ts references the layers a project needs, and tsconfig.json includes index.d.ts.
+// index.d.ts references the layers a project needs, and tsconfig.json includes index.d.ts. One more file,
+// opt-in/vitest/globals.d.ts, declares the globals `alchemy test` gives test files; a project opts in as
+// with vitest, by the type reference "vitest/globals", which tsconfig's typeRoots resolve to it.
 package types
 
 import (
@@ -32,9 +35,13 @@ const (
 	WebFile     = "web.d.ts"
 	WorkersFile = "workers.d.ts"
 	IndexFile   = "index.d.ts"
+	// VitestGlobalsFile declares describe, test, it, expect and the hooks as globals, for test files that
+	// opt in with /// <reference types="vitest/globals" />. Its directory, OptInDir, is a typeRoot.
+	VitestGlobalsFile = OptInDir + "/vitest/globals.d.ts"
+	OptInDir          = "opt-in"
 )
 
-//go:embed alchemy.d.ts node.d.ts web.d.ts workers.d.ts
+//go:embed alchemy.d.ts node.d.ts web.d.ts workers.d.ts opt-in/vitest/globals.d.ts
 var layers embed.FS
 
 // Options says which declaration packages from npm a project compiles with, so that the layers those
@@ -61,11 +68,11 @@ func (o Options) Layers() []string {
 	return names
 }
 
-// Files returns the contents of Dir for a project: every layer file and an index.d.ts that references
-// the layers opts needs. Keys are file names.
+// Files returns the contents of Dir for a project: every layer file, the opt-in vitest globals and an
+// index.d.ts that references the layers opts needs. Keys are slash-separated paths relative to Dir.
 func Files(opts Options) map[string][]byte {
-	files := make(map[string][]byte, 5)
-	for _, name := range []string{AlchemyFile, NodeFile, WebFile, WorkersFile} {
+	files := make(map[string][]byte, 6)
+	for _, name := range []string{AlchemyFile, NodeFile, WebFile, WorkersFile, VitestGlobalsFile} {
 		data, err := layers.ReadFile(name)
 		if err != nil {
 			panic(fmt.Sprintf("types: embedded %s: %v", name, err)) // the embed directive guarantees it
@@ -108,6 +115,7 @@ type CompilerOptions struct {
 	ModuleResolution                 string   `json:"moduleResolution"`
 	ModuleDetection                  string   `json:"moduleDetection"`
 	Types                            []string `json:"types"`
+	TypeRoots                        []string `json:"typeRoots"`
 	Strict                           bool     `json:"strict"`
 	NoEmit                           bool     `json:"noEmit"`
 	AllowImportingTsExtensions       bool     `json:"allowImportingTsExtensions"`
@@ -125,6 +133,10 @@ func NewTSConfig(opts Options) TSConfig {
 	if opts.WorkersTypes {
 		types = append(types, "@cloudflare/workers-types")
 	}
+	// The opt-in directory resolves "vitest/globals". It holds nothing else: a type reference "node"
+	// must not find the node layer. node_modules/@types ("node") and node_modules
+	// ("@cloudflare/workers-types") are where TypeScript looks when typeRoots is not set.
+	typeRoots := []string{"./" + path.Join(Dir, OptInDir), "./node_modules/@types", "./node_modules"}
 	return TSConfig{
 		CompilerOptions: CompilerOptions{
 			Target:                           "ES2022",
@@ -133,6 +145,7 @@ func NewTSConfig(opts Options) TSConfig {
 			ModuleResolution:                 "Bundler",
 			ModuleDetection:                  "force",
 			Types:                            types,
+			TypeRoots:                        typeRoots,
 			Strict:                           true,
 			NoEmit:                           true,
 			AllowImportingTsExtensions:       true,

@@ -73,6 +73,16 @@ func TestTSConfig(t *testing.T) {
 				t.Errorf("%+v: %s = %v, want true", tt.opts, opt, co[opt])
 			}
 		}
+		// The opt-in directory comes first, and holds nothing but opt-in declarations: "node" must
+		// resolve to @types/node, not to the node layer.
+		if fmt.Sprint(co["typeRoots"]) != "[./.alchemy/types/opt-in ./node_modules/@types ./node_modules]" {
+			t.Errorf("%+v: typeRoots = %v", tt.opts, co["typeRoots"])
+		}
+		for name := range Files(tt.opts) {
+			if strings.HasPrefix(name, OptInDir+"/") != (name == VitestGlobalsFile) {
+				t.Errorf("%s: only %s belongs in %s/", name, VitestGlobalsFile, OptInDir)
+			}
+		}
 		if !slices.Contains(got.Include, ".alchemy/types/index.d.ts") {
 			t.Errorf("%+v: include = %v, want the index", tt.opts, got.Include)
 		}
@@ -100,7 +110,7 @@ func TestResourceDeclarationsAreRegular(t *testing.T) {
 	modules, rawModules := moduleBodies(src, raw)
 	kinds := 0
 	var phantoms []string
-	for _, module := range []string{"alchemy/cloudflare", "alchemy/fs", "alchemy/random"} {
+	for _, module := range []string{"alchemy/cloudflare", "alchemy/fs"} {
 		body, ok := modules[module]
 		if !ok {
 			t.Fatalf("no module %q", module)
@@ -148,7 +158,7 @@ func TestResourceDeclarationsAreRegular(t *testing.T) {
 		t.Errorf("phantom output fields = %v, want %v", phantoms, want)
 	}
 	if kinds < 10 {
-		t.Errorf("found %d resource kinds, want every kind of alchemy/cloudflare, alchemy/fs and alchemy/random", kinds)
+		t.Errorf("found %d resource kinds, want every kind of alchemy/cloudflare and alchemy/fs", kinds)
 	}
 }
 
@@ -294,11 +304,14 @@ type member struct {
 	// phantom: the doc comment says @phantom; the field exists only in types.
 	phantom bool
 	typ     string
+	// unsupported: the doc comment says @unsupported; the binary refuses the prop.
+	unsupported bool
 }
 
 var (
-	memberHead = regexp.MustCompile(`^(readonly\s+)?("[^"]+"|[A-Za-z_$][\w$]*)(\?)?\s*:\s*`)
-	phantomTag = regexp.MustCompile(`/\*\*[^*]*@phantom\b`)
+	memberHead     = regexp.MustCompile(`^(readonly\s+)?("[^"]+"|[A-Za-z_$][\w$]*)(\?)?\s*:\s*`)
+	phantomTag     = regexp.MustCompile(`/\*\*[^*]*@phantom\b`)
+	unsupportedTag = regexp.MustCompile(`/\*\*[^*]*@unsupported\b`)
 )
 
 // members lists the properties of an interface body (methods and signatures are left out). With raw,
@@ -320,7 +333,9 @@ func members(body string, raw ...string) []member {
 			typ:      strings.Join(strings.Fields(stmt[m[1]:]), " "),
 		}
 		if len(raw) > 0 {
-			mem.phantom = phantomTag.MatchString(raw[0][prev:sp.end])
+			doc := raw[0][prev:sp.end]
+			mem.phantom = phantomTag.MatchString(doc)
+			mem.unsupported = unsupportedTag.MatchString(doc)
 		}
 		out = append(out, mem)
 		prev = sp.end

@@ -42,7 +42,7 @@ const db = await D1Database("db", {
   readReplication: { mode: "auto" },
   delete: false,
 });
-const clone = await D1Database("db-copy", { clone: db, importFiles: ["./seed.sql"] });
+const clone = await D1Database("db-copy", { importFiles: ["./seed.sql"] });
 
 const dlq = await Queue("dead-letters");
 const messages = await Queue<Message>("messages", {
@@ -63,7 +63,7 @@ const consumer = await Worker("consumer", {
   placement: { mode: "smart" },
   limits: { cpu_ms: 50 },
   dev: { port: 1338 },
-  bundle: { minify: true, external: ["cloudflare:*"], define: { DEBUG: "false" } },
+  bundle: { define: { DEBUG: "false" } },
   assets: { not_found_handling: "single-page-application", run_worker_first: ["/api/*"] },
   url: false,
 });
