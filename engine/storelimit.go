@@ -9,11 +9,11 @@ import (
 // DefaultStoreConcurrency bounds the state writes (atomic, fsynced) in
 // flight at once. Every started resource writes its record twice; thousands
 // of them started together would otherwise each hold an OS thread in a
-// blocking fsync, contending for the same directory. A few dozen keep the
+// blocking fsync, contending for the same directory. A hundred or so keep the
 // file system busy (concurrent fsyncs share journal commits) without that
 // cost. Reads and deletions are cheap and left unbounded: bounding reads
 // doubles the time of a no-op run of 10,000 resources.
-const DefaultStoreConcurrency = 32
+const DefaultStoreConcurrency = 128
 
 // limitedStore passes writes through a semaphore. Each write is still
 // complete (on disk, renamed into place) when Set returns, so a resource's

@@ -71,9 +71,13 @@ func (s *Store) D1(ctx context.Context, account, id string) (D1Database, error) 
 }
 
 func (s *Store) d1Stats(ctx context.Context, d *D1Database) {
-	if fi, err := os.Stat(s.d1.path(d.UUID)); err == nil {
-		d.FileSize = fi.Size()
+	fi, err := os.Stat(s.d1.path(d.UUID))
+	if err != nil {
+		// Not opened yet: an empty database. Opening it here would create
+		// its file for nothing, which costs a create most of its time.
+		return
 	}
+	d.FileSize = fi.Size()
 	if conn, err := s.d1.get(d.UUID); err == nil {
 		conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`).Scan(&d.NumTables)
 	}
