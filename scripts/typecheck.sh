@@ -3,8 +3,11 @@
 #   - every program under testdata/types/ok (the seeds' examples among them), examples/ and the
 #     TypeScript files of testdata/scripts/*.txtar compiles under --strict with no node_modules;
 #   - every deliberately wrong program under testdata/types/bad fails with the errors it announces;
-#   - the declarations compile next to @types/node and next to @cloudflare/workers-types.
-# The compilers and packages come from npm and are cached; the checks are the Go tests in types/.
+#   - the declarations compile next to @types/node and next to @cloudflare/workers-types;
+#   - the project `alchemy init` writes compiles, with a Worker that imports the program's types
+#     (testdata/scripts/init_tsc.txtar, through the real binary).
+# The compilers and packages come from npm and are cached; the checks are the Go tests in types/ and
+# that testscript (go test flags given to the script apply to the types/ tests only).
 #
 # Usage: scripts/typecheck.sh [go test flags...]        e.g. scripts/typecheck.sh -run Wrong -v
 # Environment:
@@ -43,4 +46,5 @@ for v in $versions; do
   [[ -x "$tsc" ]] || die "no tsc at $tsc"
   echo "typecheck: $("$tsc" --version)" >&2
   (cd "$repo" && ALCHEMY_TSC="$tsc" ALCHEMY_TYPES_PACKAGES="$packages" go test -count=1 "$@" ./types/)
+  (cd "$repo" && ALCHEMY_TSC="$tsc" go test -count=1 -run 'TestScripts/init_tsc$' ./cmd/alchemy/)
 done

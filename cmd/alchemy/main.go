@@ -51,6 +51,8 @@ func commands() []command {
 		{"local", "[--addr A] [--data DIR]", "serve the local Cloudflare on its own", func(ctx context.Context, c cli, args []string) int {
 			return runLocalCommand(ctx, args, c.stdout, c.stderr)
 		}},
+		{"init", "[DIR] [--force]", "write a starter project (program, Worker, tsconfig.json, type declarations)", runInitCommand},
+		{"types", "[DIR]", "rewrite the type declarations in .alchemy/types (after an upgrade)", runTypesCommand},
 		{"version", "", "print the version", func(_ context.Context, c cli, _ []string) int {
 			fmt.Fprintf(c.stdout, "alchemy %s\n", version)
 			return exitOK
