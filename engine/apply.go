@@ -71,7 +71,7 @@ func (e *Engine) applyResource(ctx context.Context, s *Scope, h *Handle, props v
 		App: s.app.opts.Name, Stage: s.app.opts.Stage,
 		Props: props, Quiet: quiet, Force: s.settings.force,
 		Adopt: propFlag(props, "adopt", s.settings.adopt),
-		path:  s.path,
+		path:  s.path, names: s.names,
 	}
 
 	if s.settings.phase == PhaseRead {

@@ -161,6 +161,7 @@ type Request struct {
 	Scope *Scope
 
 	path           state.Path
+	names          state.Path // see Scope.names
 	retainChildren bool
 }
 
@@ -171,7 +172,12 @@ func (r *Request) RetainChildren() { r.retainChildren = true }
 // PhysicalName returns the default physical name of the resource:
 // [app, nested scopes…, id, stage] with characters outside [a-zA-Z0-9_-]
 // replaced by "-", joined by "-" (for example "my-app-api-dev").
-func (r *Request) PhysicalName() string { return physicalName(r.path, r.ID, "-") }
+func (r *Request) PhysicalName() string {
+	if r.names != nil {
+		return physicalName(r.names, r.ID, "-")
+	}
+	return physicalName(r.path, r.ID, "-")
+}
 
 var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9_-]`)
 

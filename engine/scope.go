@@ -32,10 +32,13 @@ type scopeSettings struct {
 // alchemy.run, or the child scope of a resource handler. Its records live
 // under its path in the store.
 type Scope struct {
-	app      *App
-	parent   *Scope
-	name     string
-	path     state.Path
+	app    *App
+	parent *Scope
+	name   string
+	path   state.Path
+	// names is the path physical names are made of: the path without the
+	// scopes opened with ScopeOptions.Unnamed.
+	names    state.Path
 	kind     scopeKind
 	settings scopeSettings
 	// owner is the apply whose record holds this resource scope's data while
@@ -69,8 +72,10 @@ func newScope(a *App, parent *Scope, name string, kind scopeKind, settings scope
 	}
 	if parent != nil {
 		s.path = parent.path.Child(name)
+		s.names = parent.names.Child(name)
 	} else {
 		s.path = state.Path{name}
+		s.names = s.path
 	}
 	return s
 }
@@ -105,7 +110,7 @@ func (s *Scope) FQN(id string) string { return s.path.String() + "/" + id }
 
 // PhysicalName returns the default physical name of a resource of this scope
 // (see Request.PhysicalName).
-func (s *Scope) PhysicalName(id string) string { return physicalName(s.path, id, "-") }
+func (s *Scope) PhysicalName(id string) string { return physicalName(s.names, id, "-") }
 
 // Err returns the error that failed the scope, if any.
 func (s *Scope) Err() error {
@@ -235,6 +240,10 @@ func (s *Scope) checkFreeLocked(id, kind string) error {
 type ScopeOptions struct {
 	Force, Adopt, Quiet *bool
 	DestroyStrategy     DestroyStrategy
+	// Unnamed leaves the scope's name out of the physical names of the
+	// resources in it, as the scope of each test is: names stay those of the
+	// file's app and stage, short enough for Cloudflare's limits.
+	Unnamed bool
 }
 
 // Nested opens the nested scope name (alchemy.run): it takes a seq of this
@@ -285,6 +294,9 @@ func (s *Scope) Nested(ctx context.Context, name string, opts ScopeOptions) (*Sc
 		return child, nil
 	}
 	child := newScope(s.app, s, name, kindNested, settings)
+	if opts.Unnamed {
+		child.names = s.names
+	}
 	h := &Handle{Kind: state.KindScope, ID: name, FQN: "", Seq: seq, scope: s, done: make(chan struct{})}
 	close(h.done)
 	s.started[name] = h

@@ -166,6 +166,12 @@ type options struct {
 	what string
 }
 
+// UnnamedScopeSymbol is the key (Symbol.for) of an alchemy.run option, set
+// by the test module, that leaves the scope's name out of the physical names
+// of its resources (engine.ScopeOptions.Unnamed). A symbol keeps it out of
+// the options programs write.
+const UnnamedScopeSymbol = "alchemy.unnamedScope"
+
 func (r *realm) optionsOf(v goja.Value, what string) options {
 	o := options{r: r, what: what}
 	if obj, ok := v.(*goja.Object); ok {
@@ -341,6 +347,11 @@ func (r *realm) jsNested(call goja.FunctionCall) goja.Value {
 	opts := engine.ScopeOptions{
 		Force: o.optBool("force"), Adopt: o.optBool("adopt"), Quiet: o.optBool("quiet"),
 		DestroyStrategy: engine.DestroyStrategy(o.str("destroyStrategy", "")),
+	}
+	if o.obj != nil {
+		if v := o.obj.GetSymbol(r.symbol(UnnamedScopeSymbol)); v != nil && v.ToBoolean() {
+			opts.Unnamed = true
+		}
 	}
 	child, err := pe.Nested(r.applyContext(), id, opts)
 	if err != nil {

@@ -1022,6 +1022,9 @@
         quiet: options.quiet === undefined ? (d.quiet === undefined ? true : d.quiet) : options.quiet,
         force: options.force === undefined ? d.force : options.force,
         destroyStrategy: options.destroyStrategy === undefined ? d.destroyStrategy : options.destroyStrategy,
+        // Physical names leave the test's scope out, as the library's do:
+        // <file>-<id>-<stage>.
+        [Symbol.for("alchemy.unnamedScope")]: true,
       };
       let release;
       const gate = new Promise((r) => (release = r));
