@@ -255,12 +255,19 @@ func (s *Server) DataDir() string { return s.st.Dir() }
 // SetFaults replaces the fault rules at run time.
 func (s *Server) SetFaults(rules []FaultRule) error { return s.faults.set(rules) }
 
-// Close stops serving and closes the storage. It is safe to call twice.
+// closeGrace is how long Close lets requests in flight finish. It is short:
+// http.Server.Shutdown counts a connection that has not sent a request yet
+// (a browser's spare connection) as busy for 5 s, and Ctrl-C on a dev
+// session must not wait for it.
+const closeGrace = time.Second
+
+// Close stops serving and closes the storage. Requests still running
+// after closeGrace are cut off. It is safe to call twice.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
 		if s.http != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
 			if err := s.http.Shutdown(ctx); err != nil {
 				s.http.Close()
 			}

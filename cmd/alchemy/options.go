@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alchemy-go/alchemy/dev"
 )
 
 // Phase is what a run does to the resources of a stage.
@@ -60,6 +62,12 @@ type RunOptions struct {
 	// Password encrypts the secrets in state: $ALCHEMY_PASSWORD (the
 	// password option of alchemy() wins over it).
 	Password string
+	// Port is the first localhost port Workers are served on under --dev
+	// (--port; 0 means 1337).
+	Port int
+	// session is the dev session a run under --dev deploys into (set by
+	// the watch loop).
+	session *dev.Session
 	// Argv is process.argv: the binary, the program's absolute path, then
 	// the flags as given (with the flag a command implies, such as
 	// --destroy, first).
@@ -89,6 +97,7 @@ type rawRunOptions struct {
 	rootDir     string
 	app         string
 	lockTimeout time.Duration
+	port        int
 	flags       []string // every argument after FILE, as given
 }
 
@@ -125,6 +134,14 @@ func runFlags() []runFlag {
 		strFlag("env-file", "FILE", "load FILE into the environment first (default .env when it exists)", func(o *rawRunOptions) *string { return &o.envFile }),
 		strFlag("root-dir", "DIR", "project root; .alchemy/ lives there", func(o *rawRunOptions) *string { return &o.rootDir }),
 		strFlag("app", "NAME", "in a multi-app repo, only NAME mutates; other apps only read", func(o *rawRunOptions) *string { return &o.app }),
+		{name: "port", value: "N", help: "under --dev, serve Workers from port N upward (default 1337)", set: func(o *rawRunOptions, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 65535 {
+				return fmt.Errorf("flag --port: %q is not a port number", v)
+			}
+			o.port = n
+			return nil
+		}},
 		{name: "lock-timeout", value: "DURATION", help: "how long to wait for the stage's state lock (e.g. 30s)", set: func(o *rawRunOptions, v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil || d < 0 {
@@ -228,6 +245,7 @@ func resolveRunOptions(command string, raw *rawRunOptions, cwd, binary string, e
 		RootDir:     cwd,
 		App:         raw.app,
 		LockTimeout: raw.lockTimeout,
+		Port:        raw.port,
 	}
 	if pw, ok := env("ALCHEMY_PASSWORD"); ok {
 		o.Password = pw

@@ -38,6 +38,9 @@ func programCommand(name string) func(ctx context.Context, c cli, args []string)
 			}
 			return exitFailure
 		}
+		if opts.Watch {
+			return runWatching(ctx, c, opts, env)
+		}
 		return runProgram(ctx, c, opts, env)
 	}
 }
@@ -108,6 +111,9 @@ func providers(opts *RunOptions, env *runtime.Env, cwd string) (*engine.Registry
 	}
 	getenv := func(k string) string { v, _ := env.Get(k); return v }
 	cf := cloudflare.Options{API: cloudflare.ConfigFromEnv(getenv), Dir: cwd, Local: opts.Dev}
+	if s := opts.session; s != nil {
+		cf.API, cf.Remote, cf.Dev = s.API(), cf.API, s
+	}
 	if _, err := cloudflare.Register(reg, cf); err != nil {
 		return nil, err
 	}
@@ -198,6 +204,10 @@ func newAPI(c cli, opts *RunOptions, env *runtime.Env) (*jsapi.API, *engine.Text
 		return nil, nil, err
 	}
 	text := engine.NewTextReporter(c.stdout, engine.TextOptions{Color: colorOutput(c.stdout, env)})
+	stateRoot := opts.RootDir
+	if opts.session != nil {
+		stateRoot = devStateRoot(opts.RootDir)
+	}
 	api := jsapi.New(jsapi.Config{
 		Registry: kinds,
 		Reporter: text,
@@ -211,7 +221,7 @@ func newAPI(c cli, opts *RunOptions, env *runtime.Env) (*jsapi.API, *engine.Text
 			Quiet:       opts.Quiet,
 			Local:       opts.Dev,
 			Watch:       opts.Watch,
-			RootDir:     opts.RootDir,
+			RootDir:     stateRoot,
 			LockTimeout: opts.LockTimeout,
 		},
 	})
@@ -262,9 +272,14 @@ func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) 
 	// A run allocates a few MiB up front (bundling, compiling); collecting
 	// less often keeps short runs free of GC work at a small memory cost.
 	debug.SetGCPercent(400)
-	if opts.Watch {
-		fmt.Fprintln(c.stderr, "alchemy: watching for changes is not available yet; running once")
-	}
+	code, _ := runOnce(ctx, c, opts, env)
+	return code
+}
+
+// runOnce bundles and runs a program once. It returns the exit code and,
+// when watching, the files the program was built from (none when it did
+// not build).
+func runOnce(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) (int, []string) {
 	cwd := filepath.Dir(opts.File)
 	if wd, err := os.Getwd(); err == nil {
 		cwd = wd
@@ -272,12 +287,12 @@ func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) 
 	api, text, err := newAPI(c, opts, env)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "alchemy: %v\n", err)
-		return exitFailure
+		return exitFailure, nil
 	}
 	reg, err := builtinModules(api)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "alchemy: %v\n", err)
-		return exitFailure
+		return exitFailure, nil
 	}
 	// The JS realm is set up while esbuild bundles: both are CPU work of a
 	// cold start, and the Host is handed over before anything runs on it.
@@ -292,11 +307,11 @@ func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) 
 			Modules: reg,
 		})
 	}()
-	res, err := bundler.Bundle(bundler.Options{Entry: opts.File, Dir: cwd, Modules: virtualModules(reg)})
+	res, err := bundler.Bundle(bundler.Options{Entry: opts.File, Dir: cwd, Modules: virtualModules(reg), ListInputs: opts.Watch})
 	h := <-hosts
 	if err != nil {
 		fmt.Fprintln(c.stderr, strings.TrimRight(err.Error(), "\n"))
-		return exitFailure
+		return exitFailure, nil
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprint(c.stderr, strings.Replace(w.String(), "error: ", "warning: ", 1))
@@ -314,18 +329,18 @@ func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) 
 	switch {
 	case err == nil && api.Failed():
 		fmt.Fprintln(c.stderr, "alchemy: the deployment failed: a resource failed (see above)")
-		return exitFailure
+		return exitFailure, res.Inputs
 	case err == nil:
-		return exitOK
+		return exitOK, res.Inputs
 	case errors.As(err, &exit):
-		return exit.Code
+		return exit.Code, res.Inputs
 	case errors.Is(err, runtime.ErrInterrupted):
 		fmt.Fprintln(c.stderr, "alchemy: interrupted")
-		return exitInterrupted
+		return exitInterrupted, res.Inputs
 	case errors.Is(err, runtime.ErrUnsettled):
 		fmt.Fprintf(c.stderr, "alchemy: %v\n", err)
-		return exitUnsettled
+		return exitUnsettled, res.Inputs
 	}
 	fmt.Fprint(c.stderr, h.FormatError(err))
-	return exitFailure
+	return exitFailure, res.Inputs
 }

@@ -18,9 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
-
 	"github.com/alchemy-go/alchemy/bundler"
+	"github.com/alchemy-go/alchemy/dev"
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/jsapi"
 	"github.com/alchemy-go/alchemy/local"
@@ -635,40 +634,19 @@ func compileRegexp(pattern string) (*regexp.Regexp, error) {
 	return regexp.Compile(regexp.QuoteMeta(pattern))
 }
 
-// watchDebounce collects the burst of events an editor's save makes.
-const watchDebounce = 150 * time.Millisecond
-
 // watch runs the tests, then again whenever a test file or a file one
 // imports changes (only the files affected), until ctx is done (Ctrl-C),
 // which ends it with status 0.
 func (t *testRun) watch(ctx context.Context) int {
-	w, err := fsnotify.NewWatcher()
+	w, err := dev.NewWatcher(0)
 	if err != nil {
 		fmt.Fprintf(t.c.stderr, "alchemy test: watch: %v\n", err)
 		return exitFailure
 	}
 	defer w.Close()
-	watched := map[string]bool{}
-	watchDir := func(dir string) {
-		if !watched[dir] && w.Add(dir) == nil {
-			watched[dir] = true
-		}
-	}
 	// The project's directories are watched before the first run, so that
 	// no change made while it runs is missed.
-	watchTree := func() {
-		_ = filepath.WalkDir(t.root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || !d.IsDir() {
-				return nil
-			}
-			if p != t.root && (d.Name() == "node_modules" || d.Name() == ".alchemy" || d.Name() == ".git") {
-				return filepath.SkipDir
-			}
-			watchDir(p)
-			return nil
-		})
-	}
-	watchTree()
+	w.AddTree(t.root)
 	inputs := map[string][]string{} // test file → the files its bundle was built from
 	files, err := t.discover()
 	if err != nil {
@@ -684,16 +662,14 @@ func (t *testRun) watch(ctx context.Context) int {
 			}
 			for f, ins := range in {
 				inputs[f] = ins
-				for _, p := range ins {
-					watchDir(filepath.Dir(p))
-				}
+				w.AddFiles(ins...)
 			}
 			t.mu.Lock()
 			fmt.Fprintln(t.c.stderr, "\nwatching for changes (Ctrl-C to stop)")
 			t.mu.Unlock()
 		}
-		changed := waitForChanges(ctx, w)
-		watchTree()
+		changed := w.Next(ctx)
+		w.AddTree(t.root)
 		files = t.affected(changed, inputs)
 	}
 	return exitOK
@@ -717,28 +693,4 @@ func (t *testRun) affected(changed map[string]bool, inputs map[string][]string) 
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// waitForChanges waits for file events and returns the paths that
-// changed, once no event came for watchDebounce.
-func waitForChanges(ctx context.Context, w *fsnotify.Watcher) map[string]bool {
-	changed := map[string]bool{}
-	var quiet <-chan time.Time
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case ev, ok := <-w.Events:
-			if !ok {
-				return changed
-			}
-			if ev.Op&(fsnotify.Write|fsnotify.Create|fsnotify.Rename|fsnotify.Remove) != 0 {
-				changed[filepath.Clean(ev.Name)] = true
-				quiet = time.After(watchDebounce)
-			}
-		case <-w.Errors:
-		case <-quiet:
-			return changed
-		}
-	}
 }

@@ -36,6 +36,8 @@ type workerCode struct {
 	// CommonJS.
 	main     string
 	commonJS bool
+	// inputs are the files a bundle was built from.
+	inputs []string
 }
 
 // codeOptions say how to build a Worker's code.
@@ -50,6 +52,9 @@ type codeOptions struct {
 	nodeCompat bool
 	define     map[string]string
 	globs      []string // noBundle rules
+	// bundle bundles the entrypoint (bundler.BundleWorker when nil; the
+	// dev session's incremental bundler under --dev).
+	bundle func(bundler.WorkerOptions) (*bundler.Worker, error)
 }
 
 // buildCode bundles the entrypoint with esbuild (an ES module and its
@@ -77,7 +82,11 @@ func buildCode(o codeOptions) (*workerCode, error) {
 	for k, v := range o.define {
 		define[k] = v
 	}
-	w, err := bundler.BundleWorker(bundler.WorkerOptions{Entry: o.entrypoint, Dir: o.dir, NodeCompat: o.nodeCompat, Define: define})
+	bundle := o.bundle
+	if bundle == nil {
+		bundle = bundler.BundleWorker
+	}
+	w, err := bundle(bundler.WorkerOptions{Entry: o.entrypoint, Dir: o.dir, NodeCompat: o.nodeCompat, Define: define})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +103,7 @@ func buildCode(o codeOptions) (*workerCode, error) {
 		mods = append(mods, module{Name: name + ".map", ContentType: contentSourceMap, Content: w.SourceMap})
 	}
 	mods = append([]module{{Name: name, ContentType: contentESModule, Content: []byte(code)}}, mods...)
-	return &workerCode{modules: mods, main: name}, nil
+	return &workerCode{modules: mods, main: name, inputs: w.Inputs}, nil
 }
 
 // collectModules uploads the files beside the entrypoint that match the

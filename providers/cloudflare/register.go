@@ -41,6 +41,12 @@ type Options struct {
 	Dir string
 	// Local is true under --dev (stored props record it as dev.force).
 	Local bool
+	// Dev, under --dev, is the session API points at: it bundles Workers
+	// incrementally and serves them on localhost.
+	Dev DevHost
+	// Remote is the real connection under --dev, for the resources whose
+	// props say dev: {remote: true}.
+	Remote Config
 }
 
 // Cloudflare is the set of Cloudflare providers of one run, sharing
@@ -103,7 +109,16 @@ func Kinds() []string {
 // connection with the props' API options laid over it. Clients, and the
 // governor of each credential, are shared for the whole run.
 func (c *Cloudflare) client(p props) (*Client, error) {
-	cfg, err := p.apiOptions(c.opts.API)
+	base := c.opts.API
+	switch {
+	case c.devLocal(p):
+		// Everything local goes to the dev session's Cloudflare, whatever
+		// account or credentials the props name.
+		return c.clientFor(base)
+	case c.opts.Local && c.opts.Dev != nil:
+		base = c.opts.Remote
+	}
+	cfg, err := p.apiOptions(base)
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,7 @@ type workerPlan struct {
 	p           props
 	name        string
 	code        *workerCode
+	codeOpts    codeOptions
 	bindings    *workerBindings
 	compatDate  string
 	compatFlags []string
@@ -250,6 +251,10 @@ func (w *workerProvider) buildCode(pl *workerPlan) (*workerCode, error) {
 			}
 		}
 	}
+	if w.cf.opts.Local && w.cf.opts.Dev != nil {
+		o.bundle = w.cf.opts.Dev.BundleWorker
+	}
+	pl.codeOpts = o
 	return buildCode(o)
 }
 
@@ -313,7 +318,20 @@ func (w *workerProvider) UpToDate(ctx context.Context, req *engine.Request) (boo
 		return false, err
 	}
 	req.Memo = pl
-	return pl.deployed(), nil
+	if !pl.deployed() {
+		return false, nil
+	}
+	if w.cf.devLocal(pl.p) {
+		// A dev session that starts again serves the unchanged Worker; its
+		// record is only rewritten when its address changed.
+		url, err := w.serveDev(ctx, pl)
+		if err != nil {
+			return false, wrap(req, err)
+		}
+		prev, _ := req.Output.GetString("url")
+		return url == prev, nil
+	}
+	return true, nil
 }
 
 // deployed reports whether the last deploy uploaded what this plan would.
@@ -536,7 +554,12 @@ func (w *workerProvider) finish(ctx context.Context, pl *workerPlan, deployed bo
 		return nil, err
 	}
 	url := ""
-	if pl.url {
+	if w.cf.devLocal(p) {
+		// Under --dev every Worker answers on localhost, workers.dev or not.
+		if url, err = w.serveDev(ctx, pl); err != nil {
+			return nil, wrap(req, err)
+		}
+	} else if pl.url {
 		if prev, ok := req.Output.GetString("url"); ok && !deployed {
 			url = prev
 		} else {
@@ -630,6 +653,9 @@ func (w *workerProvider) Delete(ctx context.Context, req *engine.Request) error 
 	// first.
 	if !hasAttachments(p) {
 		err := deleteScript(ctx, cl, name)
+		if err == nil {
+			w.stopDev(p, name)
+		}
 		if ae, ok := asAPIError(err); !ok || ae.Status >= 500 || ae.Status == http.StatusTooManyRequests {
 			return wrap(req, err)
 		}
@@ -637,7 +663,11 @@ func (w *workerProvider) Delete(ctx context.Context, req *engine.Request) error 
 	if err := w.detach(ctx, cl, name); err != nil {
 		return wrap(req, err)
 	}
-	return wrap(req, deleteScript(ctx, cl, name))
+	if err := deleteScript(ctx, cl, name); err != nil {
+		return wrap(req, err)
+	}
+	w.stopDev(p, name)
+	return nil
 }
 
 // hasAttachments reports whether a Worker's props give it queue consumers
@@ -710,4 +740,11 @@ func (w *workerProvider) detach(ctx context.Context, cl *Client, name string) er
 		}
 	}
 	return nil
+}
+
+// stopDev stops serving a deleted Worker on localhost under --dev.
+func (w *workerProvider) stopDev(p props, name string) {
+	if w.cf.devLocal(p) {
+		w.cf.opts.Dev.StopWorker(name)
+	}
 }
