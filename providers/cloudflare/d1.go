@@ -22,27 +22,12 @@ type d1Database struct {
 
 // Diff implements engine.Differ.
 func (d *d1Provider) Diff(ctx context.Context, req *engine.Request) (engine.Change, error) {
-	p, err := propsOf(req)
-	if err != nil {
-		return engine.ChangeUpdate, err
-	}
-	name, err := p.physicalName(req, "name")
-	if err != nil {
-		return engine.ChangeUpdate, err
-	}
-	if prev, _ := req.Output.GetString("name"); prev != "" && prev != name {
-		return engine.ChangeReplace, nil
-	}
-	return engine.ChangeUpdate, nil
+	return replaceOnRename(req, "name")
 }
 
 // Create implements engine.Provider.
 func (d *d1Provider) Create(ctx context.Context, req *engine.Request) (*value.Object, error) {
-	cl, p, err := d.cf.clientOf(req)
-	if err != nil {
-		return nil, err
-	}
-	name, err := p.physicalName(req, "name")
+	cl, p, name, err := d.cf.clientAndName(req, "name")
 	if err != nil {
 		return nil, err
 	}
@@ -67,14 +52,10 @@ func (d *d1Provider) Create(ctx context.Context, req *engine.Request) (*value.Ob
 		return nil, wrap(req, err)
 	}
 	var db d1Database
-	_, err = cl.Call(ctx, fmt.Sprintf("create D1 database %q", name), http.MethodPost, path, body, &db)
-	if ae, ok := asAPIError(err); ok && ae.IsConflict() && (takeOver(req) || ae.AfterDrop) {
-		var found bool
-		found, err = d.find(ctx, cl, name, &db)
-		if err == nil && !found {
-			err = ae
-		}
-	}
+	err = createOrAdopt(takeOver(req), func() error {
+		_, err := cl.Call(ctx, fmt.Sprintf("create D1 database %q", name), http.MethodPost, path, body, &db)
+		return err
+	}, func() (bool, error) { return d.find(ctx, cl, name, &db) })
 	if err != nil {
 		return nil, wrap(req, err)
 	}
@@ -209,16 +190,9 @@ func (d *d1Provider) output(req *engine.Request, p props, id, name string) (*val
 
 // Update implements engine.Provider.
 func (d *d1Provider) Update(ctx context.Context, req *engine.Request) (*value.Object, error) {
-	cl, p, err := d.cf.clientOf(req)
+	cl, p, name, err := d.cf.clientAndFixedName(req, "name")
 	if err != nil {
 		return nil, err
-	}
-	name, err := p.physicalName(req, "name")
-	if err != nil {
-		return nil, err
-	}
-	if prev, _ := req.Output.GetString("name"); prev != name {
-		return nil, engine.ErrReplace
 	}
 	for _, field := range []string{"primaryLocationHint", "jurisdiction"} {
 		prev, _ := req.Output.Get(field)
@@ -253,21 +227,5 @@ func jsonText(v value.Value) string {
 
 // Delete implements engine.Provider.
 func (d *d1Provider) Delete(ctx context.Context, req *engine.Request) error {
-	cl, p, err := d.cf.clientOf(req)
-	if err != nil {
-		return err
-	}
-	if del, err := deleteEnabled(p); err != nil || !del {
-		return err
-	}
-	id, _ := req.Output.GetString("id")
-	if id == "" {
-		return nil
-	}
-	path, err := cl.accountPath(ctx, "d1/database/"+id)
-	if err != nil {
-		return wrap(req, err)
-	}
-	_, err = cl.Call(ctx, fmt.Sprintf("delete D1 database %s", id), http.MethodDelete, path, nil, nil)
-	return wrap(req, ignoreNotFound(err))
+	return d.cf.deleteByID(ctx, req, "id", "D1 database", "d1/database/")
 }

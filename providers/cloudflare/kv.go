@@ -23,11 +23,7 @@ type kvNamespace struct {
 
 // Create implements engine.Provider.
 func (k *kvProvider) Create(ctx context.Context, req *engine.Request) (*value.Object, error) {
-	cl, p, err := k.cf.clientOf(req)
-	if err != nil {
-		return nil, err
-	}
-	title, err := p.physicalName(req, "title")
+	cl, p, title, err := k.cf.clientAndName(req, "title")
 	if err != nil {
 		return nil, err
 	}
@@ -52,52 +48,19 @@ func createKV(ctx context.Context, cl *Client, title string, takeOver bool) (kvN
 		return kvNamespace{}, err
 	}
 	var ns kvNamespace
-	_, err = cl.Call(ctx, fmt.Sprintf("create KV namespace %q", title), http.MethodPost, p, map[string]string{"title": title}, &ns)
-	if err == nil {
-		return ns, nil
-	}
-	ae, ok := asAPIError(err)
-	if !ok || !ae.IsConflict() || !(takeOver || ae.AfterDrop) {
-		return ns, err
-	}
-	found, ok, ferr := findKV(ctx, cl, title)
-	if ferr != nil {
-		return ns, ferr
-	}
-	if !ok {
-		return ns, err
-	}
-	return found, nil
-}
-
-// findKV pages through the account's namespaces for one with the title.
-func findKV(ctx context.Context, cl *Client, title string) (kvNamespace, bool, error) {
-	base, err := cl.accountPath(ctx, "storage/kv/namespaces")
-	if err != nil {
-		return kvNamespace{}, false, err
-	}
-	seen := 0
-	for page := 1; ; page++ {
-		var batch []kvNamespace
-		info, err := cl.Call(ctx, "list KV namespaces", http.MethodGet, fmt.Sprintf("%s?page=%d&per_page=100", base, page), nil, &batch)
-		if err != nil {
-			return kvNamespace{}, false, err
-		}
-		for _, ns := range batch {
-			if ns.Title == title {
-				return ns, true, nil
-			}
-		}
-		seen += len(batch)
-		if len(batch) == 0 || lastPage(info, page, seen) {
-			return kvNamespace{}, false, nil
-		}
-	}
+	err = createOrAdopt(takeOver, func() error {
+		_, err := cl.Call(ctx, fmt.Sprintf("create KV namespace %q", title), http.MethodPost, p, map[string]string{"title": title}, &ns)
+		return err
+	}, func() (found bool, err error) {
+		ns, found, err = findPaged(ctx, cl, "list KV namespaces", "storage/kv/namespaces", func(ns kvNamespace) bool { return ns.Title == title })
+		return found, err
+	})
+	return ns, err
 }
 
 // Update implements engine.Provider: a new title renames the namespace.
 func (k *kvProvider) Update(ctx context.Context, req *engine.Request) (*value.Object, error) {
-	cl, p, err := k.cf.clientOf(req)
+	cl, p, title, err := k.cf.clientAndName(req, "title")
 	if err != nil {
 		return nil, err
 	}
@@ -105,10 +68,6 @@ func (k *kvProvider) Update(ctx context.Context, req *engine.Request) (*value.Ob
 	if id == "" {
 		// Made under --dev without a namespace on Cloudflare.
 		return k.Create(ctx, req)
-	}
-	title, err := p.physicalName(req, "title")
-	if err != nil {
-		return nil, err
 	}
 	if prev, _ := req.Output.GetString("title"); prev != title {
 		path, err := cl.accountPath(ctx, "storage/kv/namespaces/"+id)
@@ -257,21 +216,5 @@ func putKVValues(ctx context.Context, cl *Client, p props, id string, values val
 // Delete implements engine.Provider: the namespace goes unless delete is
 // false.
 func (k *kvProvider) Delete(ctx context.Context, req *engine.Request) error {
-	cl, p, err := k.cf.clientOf(req)
-	if err != nil {
-		return err
-	}
-	if del, err := deleteEnabled(p); err != nil || !del {
-		return err
-	}
-	id, _ := req.Output.GetString("namespaceId")
-	if id == "" {
-		return nil
-	}
-	path, err := cl.accountPath(ctx, "storage/kv/namespaces/"+id)
-	if err != nil {
-		return wrap(req, err)
-	}
-	_, err = cl.Call(ctx, fmt.Sprintf("delete KV namespace %s", id), http.MethodDelete, path, nil, nil)
-	return wrap(req, ignoreNotFound(err))
+	return k.cf.deleteByID(ctx, req, "namespaceId", "KV namespace", "storage/kv/namespaces/")
 }

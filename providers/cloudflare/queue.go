@@ -53,11 +53,7 @@ func queueBody(p props, name string) (map[string]any, error) {
 
 // Create implements engine.Provider.
 func (q *queueProvider) Create(ctx context.Context, req *engine.Request) (*value.Object, error) {
-	cl, p, err := q.cf.clientOf(req)
-	if err != nil {
-		return nil, err
-	}
-	name, err := p.physicalName(req, "name")
+	cl, p, name, err := q.cf.clientAndName(req, "name")
 	if err != nil {
 		return nil, err
 	}
@@ -70,47 +66,30 @@ func (q *queueProvider) Create(ctx context.Context, req *engine.Request) (*value
 		return nil, wrap(req, err)
 	}
 	var res queueJSON
-	_, err = cl.Call(ctx, fmt.Sprintf("create queue %q", name), http.MethodPost, path, body, &res)
-	if ae, ok := asAPIError(err); ok && ae.IsConflict() && (takeOver(req) || ae.AfterDrop) {
-		var found queueJSON
-		var ok bool
-		if found, ok, err = findQueue(ctx, cl, name); err == nil {
-			if !ok {
-				err = ae
-			} else {
-				_, err = cl.Call(ctx, fmt.Sprintf("update queue %q", name), http.MethodPatch, path+"/"+found.QueueID, body, &res)
-			}
+	err = createOrAdopt(takeOver(req), func() error {
+		_, err := cl.Call(ctx, fmt.Sprintf("create queue %q", name), http.MethodPost, path, body, &res)
+		return err
+	}, func() (bool, error) {
+		found, ok, err := findPaged(ctx, cl, "list queues", "queues", func(qu queueJSON) bool { return qu.QueueName == name })
+		if err != nil || !ok {
+			return ok, err
 		}
-	}
+		return true, patchQueue(ctx, cl, found.QueueID, name, body, &res)
+	})
 	if err != nil {
 		return nil, wrap(req, err)
 	}
 	return q.output(ctx, req, cl, p, name, res)
 }
 
-// findQueue pages through the account's queues for one with the name.
-func findQueue(ctx context.Context, cl *Client, name string) (queueJSON, bool, error) {
-	base, err := cl.accountPath(ctx, "queues")
+// patchQueue renames the queue with id and sets its settings (body).
+func patchQueue(ctx context.Context, cl *Client, id, name string, body map[string]any, res *queueJSON) error {
+	path, err := cl.accountPath(ctx, "queues/"+id)
 	if err != nil {
-		return queueJSON{}, false, err
+		return err
 	}
-	seen := 0
-	for page := 1; ; page++ {
-		var batch []queueJSON
-		info, err := cl.Call(ctx, "list queues", http.MethodGet, fmt.Sprintf("%s?page=%d&per_page=100", base, page), nil, &batch)
-		if err != nil {
-			return queueJSON{}, false, err
-		}
-		for _, qu := range batch {
-			if qu.QueueName == name {
-				return qu, true, nil
-			}
-		}
-		seen += len(batch)
-		if len(batch) < 100 || lastPage(info, page, seen) {
-			return queueJSON{}, false, nil
-		}
-	}
+	_, err = cl.Call(ctx, fmt.Sprintf("update queue %q", name), http.MethodPatch, path, body, res)
+	return err
 }
 
 func (q *queueProvider) output(ctx context.Context, req *engine.Request, cl *Client, p props, name string, res queueJSON) (*value.Object, error) {
@@ -151,7 +130,7 @@ func (q *queueProvider) output(ctx context.Context, req *engine.Request, cl *Cli
 
 // Update implements engine.Provider: name and settings are patched.
 func (q *queueProvider) Update(ctx context.Context, req *engine.Request) (*value.Object, error) {
-	cl, p, err := q.cf.clientOf(req)
+	cl, p, name, err := q.cf.clientAndName(req, "name")
 	if err != nil {
 		return nil, err
 	}
@@ -159,20 +138,12 @@ func (q *queueProvider) Update(ctx context.Context, req *engine.Request) (*value
 	if id == "" {
 		return q.Create(ctx, req)
 	}
-	name, err := p.physicalName(req, "name")
-	if err != nil {
-		return nil, err
-	}
 	body, err := queueBody(p, name)
 	if err != nil {
 		return nil, err
 	}
-	path, err := cl.accountPath(ctx, "queues/"+id)
-	if err != nil {
-		return nil, wrap(req, err)
-	}
 	var res queueJSON
-	if _, err := cl.Call(ctx, fmt.Sprintf("update queue %q", name), http.MethodPatch, path, body, &res); err != nil {
+	if err := patchQueue(ctx, cl, id, name, body, &res); err != nil {
 		return nil, wrap(req, err)
 	}
 	return q.output(ctx, req, cl, p, name, res)
@@ -180,23 +151,7 @@ func (q *queueProvider) Update(ctx context.Context, req *engine.Request) (*value
 
 // Delete implements engine.Provider.
 func (q *queueProvider) Delete(ctx context.Context, req *engine.Request) error {
-	cl, p, err := q.cf.clientOf(req)
-	if err != nil {
-		return err
-	}
-	if del, err := deleteEnabled(p); err != nil || !del {
-		return err
-	}
-	id, _ := req.Output.GetString("id")
-	if id == "" {
-		return nil
-	}
-	path, err := cl.accountPath(ctx, "queues/"+id)
-	if err != nil {
-		return wrap(req, err)
-	}
-	_, err = cl.Call(ctx, fmt.Sprintf("delete queue %s", id), http.MethodDelete, path, nil, nil)
-	return wrap(req, ignoreNotFound(err))
+	return q.cf.deleteByID(ctx, req, "id", "queue", "queues/")
 }
 
 // consumerProvider is cloudflare::QueueConsumer: a Worker consuming a
@@ -292,26 +247,22 @@ func (c *consumerProvider) apply(ctx context.Context, req *engine.Request, exist
 		return nil, wrap(req, err)
 	}
 	var res consumerJSON
-	if existingID != "" {
-		_, err = cl.Call(ctx, fmt.Sprintf("update the consumer of queue %s", queueID), http.MethodPut, base+"/"+existingID, body, &res)
-		if IsNotFound(err) {
-			existingID = ""
-		}
+	update := func(id string) error {
+		_, err := cl.Call(ctx, fmt.Sprintf("update the consumer of queue %s", queueID), http.MethodPut, base+"/"+id, body, &res)
+		return err
 	}
-	if existingID == "" {
-		_, err = cl.Call(ctx, fmt.Sprintf("add Worker %q as consumer of queue %s", script, queueID), http.MethodPost, base, body, &res)
-		if ae, ok := asAPIError(err); ok && ae.IsConflict() && (takeOver(req) || ae.AfterDrop) {
-			var found consumerJSON
-			var ok bool
-			if found, ok, err = findConsumer(ctx, cl, script, queueID); err == nil {
-				if !ok {
-					err = ae
-				} else {
-					_, err = cl.Call(ctx, fmt.Sprintf("update the consumer of queue %s", queueID), http.MethodPut, base+"/"+found.ConsumerID, body, &res)
-				}
+	err = updateOrCreate(existingID, update, func() error {
+		return createOrAdopt(takeOver(req), func() error {
+			_, err := cl.Call(ctx, fmt.Sprintf("add Worker %q as consumer of queue %s", script, queueID), http.MethodPost, base, body, &res)
+			return err
+		}, func() (bool, error) {
+			found, ok, err := findConsumer(ctx, cl, script, queueID)
+			if err != nil || !ok {
+				return ok, err
 			}
-		}
-	}
+			return true, update(found.ConsumerID)
+		})
+	})
 	if err != nil {
 		return nil, wrap(req, err)
 	}
@@ -400,11 +351,8 @@ func (c *consumerProvider) Update(ctx context.Context, req *engine.Request) (*va
 
 // Delete implements engine.Provider.
 func (c *consumerProvider) Delete(ctx context.Context, req *engine.Request) error {
-	cl, p, err := c.cf.clientOf(req)
-	if err != nil {
-		return err
-	}
-	if del, err := deleteEnabled(p); err != nil || !del {
+	cl, _, ok, err := c.cf.deleting(req)
+	if err != nil || !ok {
 		return err
 	}
 	id, _ := req.Output.GetString("id")
@@ -412,10 +360,5 @@ func (c *consumerProvider) Delete(ctx context.Context, req *engine.Request) erro
 	if id == "" || queueID == "" {
 		return nil
 	}
-	path, err := cl.accountPath(ctx, "queues/"+queueID+"/consumers/"+id)
-	if err != nil {
-		return wrap(req, err)
-	}
-	_, err = cl.Call(ctx, fmt.Sprintf("delete consumer %s of queue %s", id, queueID), http.MethodDelete, path, nil, nil)
-	return wrap(req, ignoreNotFound(err))
+	return wrap(req, deleteInAccount(ctx, cl, fmt.Sprintf("delete consumer %s of queue %s", id, queueID), "queues/"+queueID+"/consumers/"+id))
 }

@@ -36,27 +36,12 @@ func jurisdictionOption(j string) []option.RequestOption {
 
 // Diff implements engine.Differ.
 func (r *r2Provider) Diff(ctx context.Context, req *engine.Request) (engine.Change, error) {
-	p, err := propsOf(req)
-	if err != nil {
-		return engine.ChangeUpdate, err
-	}
-	name, err := p.physicalName(req, "name")
-	if err != nil {
-		return engine.ChangeUpdate, err
-	}
-	if prev, _ := req.Output.GetString("name"); prev != "" && prev != name {
-		return engine.ChangeReplace, nil
-	}
-	return engine.ChangeUpdate, nil
+	return replaceOnRename(req, "name")
 }
 
 // Create implements engine.Provider.
 func (r *r2Provider) Create(ctx context.Context, req *engine.Request) (*value.Object, error) {
-	cl, p, err := r.cf.clientOf(req)
-	if err != nil {
-		return nil, err
-	}
-	name, err := p.physicalName(req, "name")
+	cl, p, name, err := r.cf.clientAndName(req, "name")
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +68,13 @@ func (r *r2Provider) Create(ctx context.Context, req *engine.Request) (*value.Ob
 		return nil, wrap(req, err)
 	}
 	var b r2Bucket
-	_, err = cl.Call(ctx, fmt.Sprintf("create R2 bucket %q", name), http.MethodPost, path, body, &b, jurisdictionOption(jurisdiction)...)
-	if ae, ok := asAPIError(err); ok && ae.IsConflict() && (takeOver(req) || ae.AfterDrop) {
-		_, err = cl.Call(ctx, fmt.Sprintf("get R2 bucket %q", name), http.MethodGet, path+"/"+url.PathEscape(name), nil, &b, jurisdictionOption(jurisdiction)...)
-	}
+	err = createOrAdopt(takeOver(req), func() error {
+		_, err := cl.Call(ctx, fmt.Sprintf("create R2 bucket %q", name), http.MethodPost, path, body, &b, jurisdictionOption(jurisdiction)...)
+		return err
+	}, func() (bool, error) {
+		_, err := cl.Call(ctx, fmt.Sprintf("get R2 bucket %q", name), http.MethodGet, path+"/"+url.PathEscape(name), nil, &b, jurisdictionOption(jurisdiction)...)
+		return true, err
+	})
 	if err != nil {
 		return nil, wrap(req, err)
 	}
@@ -235,16 +223,9 @@ func (r *r2Provider) putRules(ctx context.Context, cl *Client, p props, kind, na
 // Update implements engine.Provider: the r2.dev domain and the rules
 // follow the props.
 func (r *r2Provider) Update(ctx context.Context, req *engine.Request) (*value.Object, error) {
-	cl, p, err := r.cf.clientOf(req)
+	cl, p, name, err := r.cf.clientAndFixedName(req, "name")
 	if err != nil {
 		return nil, err
-	}
-	name, err := p.physicalName(req, "name")
-	if err != nil {
-		return nil, err
-	}
-	if prev, _ := req.Output.GetString("name"); prev != name {
-		return nil, engine.ErrReplace
 	}
 	if err := r2Unsupported(p); err != nil {
 		return nil, err
@@ -303,11 +284,8 @@ func orEmptyArray(a value.Array) value.Array {
 // Delete implements engine.Provider: unless delete is false, the bucket is
 // deleted, emptied first when empty is true.
 func (r *r2Provider) Delete(ctx context.Context, req *engine.Request) error {
-	cl, p, err := r.cf.clientOf(req)
-	if err != nil {
-		return err
-	}
-	if del, err := deleteEnabled(p); err != nil || !del {
+	cl, p, ok, err := r.cf.deleting(req)
+	if err != nil || !ok {
 		return err
 	}
 	name, _ := req.Output.GetString("name")
@@ -325,13 +303,9 @@ func (r *r2Provider) Delete(ctx context.Context, req *engine.Request) error {
 			return wrap(req, ignoreNotFound(err))
 		}
 	}
-	path, err := cl.accountPath(ctx, "r2/buckets/"+url.PathEscape(name))
-	if err != nil {
-		return wrap(req, err)
-	}
-	_, err = cl.Call(ctx, fmt.Sprintf("delete R2 bucket %q", name), http.MethodDelete, path, nil, nil, jurisdictionOption(jurisdiction)...)
+	err = deleteInAccount(ctx, cl, fmt.Sprintf("delete R2 bucket %q", name), "r2/buckets/"+url.PathEscape(name), jurisdictionOption(jurisdiction)...)
 	if ae, ok := asAPIError(err); ok && ae.HasCode(10008) && !empty {
 		ae.Hint = "the bucket is not empty: set empty: true to delete its objects with it"
 	}
-	return wrap(req, ignoreNotFound(err))
+	return wrap(req, err)
 }

@@ -97,27 +97,27 @@ func (r *routeProvider) apply(ctx context.Context, req *engine.Request) (*value.
 	base := "zones/" + zone + "/workers/routes"
 	body := map[string]string{"pattern": pattern, "script": script}
 	var res routeJSON
-	if prevID != "" {
-		_, err = cl.Call(ctx, fmt.Sprintf("update route %q", pattern), http.MethodPut, base+"/"+prevID, body, &res)
-		if IsNotFound(err) {
-			prevID = ""
-		}
+	update := func(id string) error {
+		_, err := cl.Call(ctx, fmt.Sprintf("update route %q", pattern), http.MethodPut, base+"/"+id, body, &res)
+		return err
 	}
-	if prevID == "" {
-		_, err = cl.Call(ctx, fmt.Sprintf("create route %q", pattern), http.MethodPost, base, body, &res)
-		if ae, ok := asAPIError(err); ok && ae.IsConflict() && (takeOver(req) || ae.AfterDrop) {
+	err = updateOrCreate(prevID, update, func() error {
+		return createOrAdopt(takeOver(req), func() error {
+			_, err := cl.Call(ctx, fmt.Sprintf("create route %q", pattern), http.MethodPost, base, body, &res)
+			return err
+		}, func() (bool, error) {
 			var list []routeJSON
-			if _, err = cl.Call(ctx, fmt.Sprintf("list routes of zone %s", zone), http.MethodGet, base, nil, &list); err == nil {
-				err = ae
-				for _, rt := range list {
-					if rt.Pattern == pattern {
-						_, err = cl.Call(ctx, fmt.Sprintf("update route %q", pattern), http.MethodPut, base+"/"+rt.ID, body, &res)
-						break
-					}
+			if _, err := cl.Call(ctx, fmt.Sprintf("list routes of zone %s", zone), http.MethodGet, base, nil, &list); err != nil {
+				return false, err
+			}
+			for _, rt := range list {
+				if rt.Pattern == pattern {
+					return true, update(rt.ID)
 				}
 			}
-		}
-	}
+			return false, nil
+		})
+	})
 	if err != nil {
 		return nil, wrap(req, err)
 	}
@@ -137,11 +137,8 @@ func (r *routeProvider) Update(ctx context.Context, req *engine.Request) (*value
 
 // Delete implements engine.Provider.
 func (r *routeProvider) Delete(ctx context.Context, req *engine.Request) error {
-	cl, p, err := r.cf.clientOf(req)
-	if err != nil {
-		return err
-	}
-	if del, err := deleteEnabled(p); err != nil || !del {
+	cl, _, ok, err := r.cf.deleting(req)
+	if err != nil || !ok {
 		return err
 	}
 	id, _ := req.Output.GetString("id")
@@ -263,23 +260,15 @@ func (d *domainProvider) Update(ctx context.Context, req *engine.Request) (*valu
 
 // Delete implements engine.Provider.
 func (d *domainProvider) Delete(ctx context.Context, req *engine.Request) error {
-	cl, p, err := d.cf.clientOf(req)
-	if err != nil {
-		return err
-	}
-	if del, err := deleteEnabled(p); err != nil || !del {
+	cl, _, ok, err := d.cf.deleting(req)
+	if err != nil || !ok {
 		return err
 	}
 	id, _ := req.Output.GetString("id")
 	if id == "" || id == noopDomain {
 		return nil
 	}
-	path, err := cl.accountPath(ctx, "workers/domains/"+id)
-	if err != nil {
-		return wrap(req, err)
-	}
-	_, err = cl.Call(ctx, fmt.Sprintf("delete custom domain %s", id), http.MethodDelete, path, nil, nil)
-	return wrap(req, ignoreNotFound(err))
+	return wrap(req, deleteInAccount(ctx, cl, fmt.Sprintf("delete custom domain %s", id), "workers/domains/"+id))
 }
 
 // subdomainProvider is cloudflare::WorkerSubdomain, kept for programs that
