@@ -18,10 +18,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/alchemy-go/alchemy/bench/internal/measure"
 )
 
 func main() {
@@ -84,11 +85,8 @@ func run(n, tests int, bin string) error {
 	}
 	defer os.RemoveAll(dir)
 	if bin == "" {
-		bin = filepath.Join(dir, "alchemy")
-		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/alchemy")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build: %w", err)
+		if bin, err = measure.BuildAlchemy(dir); err != nil {
+			return err
 		}
 	}
 	project := filepath.Join(dir, "project")
@@ -96,10 +94,8 @@ func run(n, tests int, bin string) error {
 		return err
 	}
 	fmt.Printf("alchemy test: %d tests, each creating and destroying a KV namespace and a Worker (and fetching from it), %d runs\n", tests, n)
-	fmt.Printf("load average before: %s\n", loadAverage())
-	var walls []time.Duration
-	var cpu time.Duration
-	var rss int64
+	fmt.Printf("load average before: %s\n", measure.LoadAverage())
+	var s measure.Samples
 	for range n {
 		cmd := exec.Command(bin, "test")
 		cmd.Dir = project
@@ -111,29 +107,15 @@ func run(n, tests int, bin string) error {
 		if err != nil || m == nil || string(m[1]) != fmt.Sprint(tests) {
 			return fmt.Errorf("alchemy test failed: %v\n%s", err, out)
 		}
-		walls = append(walls, wall)
-		if u, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			cpu += time.Duration(u.Utime.Nano() + u.Stime.Nano())
-			rss = max(rss, u.Maxrss*1024)
-		}
+		s.Add(wall, cmd.ProcessState)
 	}
-	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	fmt.Printf("wall: median %v, min %v, max %v\n", walls[len(walls)/2].Round(time.Millisecond),
-		walls[0].Round(time.Millisecond), walls[len(walls)-1].Round(time.Millisecond))
-	fmt.Printf("CPU per run: %v, peak RSS: %.1f MiB\n", (cpu / time.Duration(n)).Round(time.Millisecond), float64(rss)/(1<<20))
-	fmt.Printf("load average after: %s\n", loadAverage())
+	var cpu time.Duration
+	for _, c := range s.CPU {
+		cpu += c
+	}
+	fmt.Printf("wall: median %v, min %v, max %v\n", measure.Median(s.Wall).Round(time.Millisecond),
+		slices.Min(s.Wall).Round(time.Millisecond), slices.Max(s.Wall).Round(time.Millisecond))
+	fmt.Printf("CPU per run: %v, peak RSS: %.1f MiB\n", (cpu / time.Duration(n)).Round(time.Millisecond), measure.MiB(slices.Max(s.RSS)))
+	fmt.Printf("load average after: %s\n", measure.LoadAverage())
 	return nil
-}
-
-// loadAverage reads /proc/loadavg where there is one.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }

@@ -16,7 +16,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,6 +29,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alchemy-go/alchemy/bench/internal/measure"
 )
 
 func main() {
@@ -95,9 +96,8 @@ func run(cfg config) error {
 	}
 	defer os.RemoveAll(dir)
 	if cfg.bin == "" {
-		cfg.bin = filepath.Join(dir, "alchemy")
-		if err := command(".", nil, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", cfg.bin, "./cmd/alchemy"); err != nil {
-			return fmt.Errorf("build: %w", err)
+		if cfg.bin, err = measure.BuildAlchemy(dir); err != nil {
+			return err
 		}
 	}
 	if cfg.tsDir == "" {
@@ -142,7 +142,7 @@ func run(cfg config) error {
 		return err
 	}
 
-	load := loadAverage()
+	load := measure.LoadAverage()
 	all := func(action string) func(string) map[string]int {
 		return func(string) map[string]int { return map[string]int{action: cfg.resources} }
 	}
@@ -177,11 +177,11 @@ func run(cfg config) error {
 
 	fmt.Printf("1 Worker + %d KV namespaces + %d D1 databases against `alchemy local --latency %v`\n", cfg.kv, cfg.d1, cfg.latency)
 	fmt.Printf("wall time of the process, median of %d cycles (min–max); %d CPUs, load average %s → %s\n\n",
-		cfg.n, runtime.NumCPU(), load, loadAverage())
+		cfg.n, runtime.NumCPU(), load, measure.LoadAverage())
 	fmt.Printf("%-14s %-26s %-26s %8s %8s\n", "phase", tools[0].name, tools[1].name, "ratio", "target")
 	for _, p := range phases {
 		goT, tsT := times[tools[0].name][p.name], times[tools[1].name][p.name]
-		ratio := float64(median(tsT)) / float64(median(goT))
+		ratio := float64(measure.Median(tsT)) / float64(measure.Median(goT))
 		target := 10.0
 		if p.name == "no-op re-run" {
 			target = 40
@@ -343,26 +343,8 @@ func nodeVersion() string {
 	return strings.TrimSpace(string(out))
 }
 
-func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if errors.Is(err, os.ErrNotExist) {
-		return "?"
-	}
-	fields := strings.Fields(string(data))
-	if len(fields) < 3 {
-		return "?"
-	}
-	return strings.Join(fields[:3], " ")
-}
-
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
 func spread(d []time.Duration) string {
-	return fmt.Sprintf("%s (%s–%s)", short(median(d)), short(slices.Min(d)), short(slices.Max(d)))
+	return fmt.Sprintf("%s (%s–%s)", short(measure.Median(d)), short(slices.Min(d)), short(slices.Max(d)))
 }
 
 func short(d time.Duration) string {

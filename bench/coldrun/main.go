@@ -15,10 +15,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/alchemy-go/alchemy/bench/internal/measure"
 )
 
 func main() {
@@ -47,11 +48,8 @@ func run(n int, bin, node string) error {
 	}
 	defer os.RemoveAll(dir)
 	if bin == "" {
-		bin = filepath.Join(dir, "alchemy")
-		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/alchemy")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build: %w", err)
+		if bin, err = measure.BuildAlchemy(dir); err != nil {
+			return err
 		}
 	}
 	prog, err := writeProgram(filepath.Join(dir, "app"))
@@ -63,7 +61,7 @@ func run(n int, bin, node string) error {
 		return fmt.Errorf("program failed: %v\n%s", err, out)
 	}
 	fmt.Printf("cold run of a program with 10 imports and 100 awaited async calls, %d runs each\n", n)
-	a, err := measure(n, alchemy)
+	a, err := timeRuns(n, alchemy)
 	if err != nil {
 		return err
 	}
@@ -71,7 +69,7 @@ func run(n int, bin, node string) error {
 	if node == "" {
 		return nil
 	}
-	nd, err := measure(n, []string{node, "-e", "0"})
+	nd, err := timeRuns(n, []string{node, "-e", "0"})
 	if err != nil {
 		return fmt.Errorf("node: %w", err)
 	}
@@ -118,36 +116,22 @@ type result struct {
 
 func (r result) print(name string) {
 	fmt.Printf("%-12s median wall %6.1f ms (min %6.1f ms), median CPU %6.1f ms, median peak RSS %5.1f MiB\n",
-		name, float64(r.wall)/1e6, float64(r.min)/1e6, float64(r.cpu)/1e6, float64(r.rss)/(1<<20))
+		name, measure.Millis(r.wall), measure.Millis(r.min), measure.Millis(r.cpu), measure.MiB(r.rss))
 }
 
-func measure(n int, argv []string) (result, error) {
-	walls := make([]time.Duration, 0, n)
-	cpus := make([]time.Duration, 0, n)
-	rsss := make([]int64, 0, n)
+// timeRuns runs argv n+1 times and sums up all but the first, which only
+// warms the file cache.
+func timeRuns(n int, argv []string) (result, error) {
+	var s measure.Samples
 	for i := 0; i < n+1; i++ {
 		cmd := exec.Command(argv[0], argv[1:]...)
 		start := time.Now()
 		if err := cmd.Run(); err != nil {
 			return result{}, fmt.Errorf("%s: %w", strings.Join(argv, " "), err)
 		}
-		wall := time.Since(start)
-		if i == 0 {
-			continue // warm the file cache
-		}
-		ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		walls = append(walls, wall)
-		cpus = append(cpus, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
-		if ru != nil {
-			rsss = append(rsss, ru.Maxrss*1024) // KiB on Linux
+		if i > 0 {
+			s.Add(time.Since(start), cmd.ProcessState)
 		}
 	}
-	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	sort.Slice(rsss, func(i, j int) bool { return rsss[i] < rsss[j] })
-	sort.Slice(cpus, func(i, j int) bool { return cpus[i] < cpus[j] })
-	r := result{wall: walls[len(walls)/2], min: walls[0], cpu: cpus[len(cpus)/2]}
-	if len(rsss) > 0 {
-		r.rss = rsss[len(rsss)/2]
-	}
-	return r, nil
+	return result{wall: measure.Median(s.Wall), min: slices.Min(s.Wall), cpu: measure.Median(s.CPU), rss: measure.Median(s.RSS)}, nil
 }

@@ -29,11 +29,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/alchemy-go/alchemy/bench/internal/measure"
 	"github.com/alchemy-go/alchemy/bundler"
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/jsapi"
@@ -110,11 +111,8 @@ func run(n int, bin string) error {
 	}
 	defer os.RemoveAll(dir)
 	if bin == "" {
-		bin = filepath.Join(dir, "alchemy")
-		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/alchemy")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build: %w", err)
+		if bin, err = measure.BuildAlchemy(dir); err != nil {
+			return err
 		}
 	}
 	fmt.Printf("alchemy run, median of %d runs (wall and CPU of the process; engine: the summary's time)\n", n)
@@ -128,7 +126,7 @@ func run(n int, bin string) error {
 		if err := setupState(app, size); err != nil {
 			return fmt.Errorf("setup of %d resources: %w", size, err)
 		}
-		r, err := measure(n, bin, app, size, []string{"run"}, fmt.Sprintf("%d skipped", size), nil)
+		r, err := timeRuns(n, bin, app, size, []string{"run"}, fmt.Sprintf("%d skipped", size), nil)
 		if err != nil {
 			return err
 		}
@@ -143,7 +141,7 @@ func run(n int, bin string) error {
 		return err
 	}
 	setup := func() error { return setupState(app, 1000) }
-	r, err := measure(n, bin, app, 1000, []string{"run", "--destroy"}, "1000 deleted", setup)
+	r, err := timeRuns(n, bin, app, 1000, []string{"run", "--destroy"}, "1000 deleted", setup)
 	if err != nil {
 		return err
 	}
@@ -268,10 +266,8 @@ type result struct {
 
 func (r result) print(name string) {
 	fmt.Printf("%-50s wall %7.1f ms (min %7.1f), CPU %7.1f ms, engine %7.1f ms, peak RSS %5.1f MiB\n",
-		name, ms(r.wall), ms(r.min), ms(r.cpu), ms(r.engine), float64(r.rss)/(1<<20))
+		name, measure.Millis(r.wall), measure.Millis(r.min), measure.Millis(r.cpu), measure.Millis(r.engine), measure.MiB(r.rss))
 }
-
-func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
 var summaryTime = regexp.MustCompile(`(?m)^.* in (\d+)ms$|^.* in (\d+\.\d+)s$`)
 
@@ -289,11 +285,11 @@ func engineTime(out string) (time.Duration, bool) {
 	return time.Duration(v * float64(time.Second)), true
 }
 
-// measure runs the binary n times in dir (after setup, when given) and
+// timeRuns runs the binary n times in dir (after setup, when given) and
 // checks that each run printed want.
-func measure(n int, bin, dir string, size int, args []string, want string, setup func() error) (result, error) {
-	var walls, cpus, engines []time.Duration
-	var rsss []int64
+func timeRuns(n int, bin, dir string, size int, args []string, want string, setup func() error) (result, error) {
+	var s measure.Samples
+	var engines []time.Duration
 	for range n {
 		if setup != nil {
 			if err := setup(); err != nil {
@@ -315,15 +311,9 @@ func measure(n int, bin, dir string, size int, args []string, want string, setup
 		if !ok {
 			return result{}, fmt.Errorf("no summary line in:\n%s", out.String())
 		}
-		walls = append(walls, wall)
-		cpus = append(cpus, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+		s.Add(wall, cmd.ProcessState)
 		engines = append(engines, eng)
-		rsss = append(rsss, maxRSS(cmd.ProcessState))
 	}
-	sortDurations := func(d []time.Duration) { sort.Slice(d, func(i, j int) bool { return d[i] < d[j] }) }
-	sortDurations(walls)
-	sortDurations(cpus)
-	sortDurations(engines)
-	sort.Slice(rsss, func(i, j int) bool { return rsss[i] < rsss[j] })
-	return result{wall: walls[n/2], min: walls[0], cpu: cpus[n/2], engine: engines[n/2], rss: rsss[n/2]}, nil
+	return result{wall: measure.Median(s.Wall), min: slices.Min(s.Wall), cpu: measure.Median(s.CPU),
+		engine: measure.Median(engines), rss: measure.Median(s.RSS)}, nil
 }

@@ -43,6 +43,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/alchemy-go/alchemy/bench/internal/measure"
 )
 
 const (
@@ -121,10 +123,9 @@ func run(o options) error {
 	}
 	defer os.RemoveAll(tmp)
 	if o.alchemy == "" {
-		o.alchemy = filepath.Join(tmp, "alchemy")
 		fmt.Fprintln(os.Stderr, "building alchemy…")
-		if out, err := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", o.alchemy, "./cmd/alchemy").CombinedOutput(); err != nil {
-			return fmt.Errorf("go build: %v\n%s", err, out)
+		if o.alchemy, err = measure.BuildAlchemy(tmp); err != nil {
+			return err
 		}
 	}
 	if o.workerd == "" {
@@ -132,8 +133,7 @@ func run(o options) error {
 			return err
 		}
 	}
-	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Printf("machine: %d CPUs, load average before: %s", numCPU(), load)
+	fmt.Printf("machine: %d CPUs, load average before: %s\n", numCPU(), measure.LoadAverage())
 	fmt.Printf("wrk -t%d -c%d -d%s, %d runs each (median), servers alternating\n\n", o.threads, o.connections, o.duration, o.repeat)
 	fmt.Printf("%-6s %-8s %12s %9s %9s %9s %7s %12s\n", "worker", "server", "req/s", "p50", "p99", "RSS MiB", "errors", "best req/s")
 	for _, name := range o.workers {
@@ -163,8 +163,7 @@ func run(o options) error {
 		row("alchemy", a, ab)
 		fmt.Printf("%-6s %-8s %11.2fx %9s %9s %9s %7s %11.2fx\n", name, "ratio", a.rps/w.rps, "", "", "", "", ab.rps/wb.rps)
 	}
-	load, _ = os.ReadFile("/proc/loadavg")
-	fmt.Printf("\nload average after: %s", load)
+	fmt.Printf("\nload average after: %s\n", measure.LoadAverage())
 	return nil
 }
 
@@ -321,7 +320,7 @@ const kvWorker :Workerd.Worker = (
 	if err := waitHTTP(url, http.Header{}); err != nil {
 		return result{}, fmt.Errorf("%w\n%s", err, s.log.String())
 	}
-	return measure(o, s, url, "")
+	return loadWithWrk(o, s, url, "")
 }
 
 func benchAlchemy(o options, tmp, name, src string) (result, error) {
@@ -359,7 +358,7 @@ func benchAlchemy(o options, tmp, name, src string) (result, error) {
 	if err := waitHTTP(url, http.Header{"Host": {host}}); err != nil {
 		return result{}, fmt.Errorf("%w\n%s", err, s.log.String())
 	}
-	return measure(o, s, url, host)
+	return loadWithWrk(o, s, url, host)
 }
 
 func apiRaw(method, url, contentType, body string) ([]byte, error) {
@@ -420,8 +419,8 @@ var (
 	errorsLine  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
 )
 
-// measure warms the server up, then runs wrk against it.
-func measure(o options, s *server, url, host string) (result, error) {
+// loadWithWrk warms the server up, then runs wrk against it.
+func loadWithWrk(o options, s *server, url, host string) (result, error) {
 	args := func(d time.Duration) []string {
 		a := []string{"-t", strconv.Itoa(o.threads), "-c", strconv.Itoa(o.connections), "-d", d.String(), "--latency"}
 		if host != "" {

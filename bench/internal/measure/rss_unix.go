@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package measure
 
 import (
 	"os"
@@ -8,8 +8,9 @@ import (
 	"syscall"
 )
 
-// maxRSS returns the peak resident set size of a finished process, in bytes.
-func maxRSS(ps *os.ProcessState) int64 {
+// PeakRSS returns the peak resident set size of an exited process, in
+// bytes.
+func PeakRSS(ps *os.ProcessState) int64 {
 	ru, ok := ps.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0
