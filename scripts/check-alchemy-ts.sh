@@ -13,24 +13,11 @@
 #   KEEP=1               keep the temporary directory
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/alchemy-ts-check.XXXXXX")
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [[ "${KEEP:-}" != 1 ]]; then rm -rf "$work"; else echo "kept $work"; fi
-}
-trap cleanup EXIT
+# shellcheck source=lib/local-cloudflare.sh
+source "$(dirname "$0")/lib/local-cloudflare.sh"
+make_workdir alchemy-ts-check
 
-step() { printf '\n== %s\n' "$*"; }
-die() { echo "FAIL: $*" >&2; exit 1; }
-
-bin=${ALCHEMY_BIN:-}
-if [[ -z "$bin" ]]; then
-  step "building alchemy"
-  bin="$work/alchemy"
-  (cd "$repo" && go build -o "$bin" ./cmd/alchemy)
-fi
+build_alchemy
 
 prefix=${ALCHEMY_TS_PREFIX:-}
 if [[ -z "$prefix" ]]; then
@@ -41,18 +28,7 @@ if [[ -z "$prefix" ]]; then
 fi
 [[ -d "$prefix/node_modules/alchemy" ]] || die "no alchemy package under $prefix"
 
-step "starting alchemy local"
-"$bin" local --addr 127.0.0.1:0 --data "$work/data" --request-log "$work/requests.jsonl" >"$work/local.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  grep -q '^export CLOUDFLARE_API_TOKEN=' "$work/local.out" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/local.out"; die "alchemy local exited"; }
-  sleep 0.1
-done
-cat "$work/local.out"
-base=$(sed -n 's/^export CLOUDFLARE_BASE_URL=//p' "$work/local.out")
-account=$(sed -n 's/^export CLOUDFLARE_ACCOUNT_ID=//p' "$work/local.out")
-[[ -n "$base" && -n "$account" ]] || die "could not read the banner"
+start_local_cloudflare
 
 export CLOUDFLARE_BASE_URL="$base" CLOUDFLARE_API_TOKEN=local CLOUDFLARE_ACCOUNT_ID="$account"
 export ALCHEMY_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 ALCHEMY_CI_STATE_STORE_CHECK=false HOME="$work/home"
@@ -91,8 +67,6 @@ console.log(`worker url: ${worker.url}`);
 console.log(`kv namespace: ${kv.namespaceId}`);
 await app.finalize();
 JS
-
-api() { curl -sf -H "Authorization: Bearer local" "$base$1"; }
 
 step "deploy"
 node alchemy.run.mjs 2>&1 | tee "$work/up1.out"

@@ -13,24 +13,11 @@
 #   KEEP=1            keep the temporary directory
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/alchemy-wrangler-check.XXXXXX")
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [[ "${KEEP:-}" != 1 ]]; then rm -rf "$work"; else echo "kept $work"; fi
-}
-trap cleanup EXIT
+# shellcheck source=lib/local-cloudflare.sh
+source "$(dirname "$0")/lib/local-cloudflare.sh"
+make_workdir alchemy-wrangler-check
 
-step() { printf '\n== %s\n' "$*"; }
-die() { echo "FAIL: $*" >&2; exit 1; }
-
-bin=${ALCHEMY_BIN:-}
-if [[ -z "$bin" ]]; then
-  step "building alchemy"
-  bin="$work/alchemy"
-  (cd "$repo" && go build -o "$bin" ./cmd/alchemy)
-fi
+build_alchemy
 
 prefix=${WRANGLER_PREFIX:-}
 if [[ -z "$prefix" ]]; then
@@ -42,26 +29,13 @@ fi
 wrangler="$prefix/node_modules/.bin/wrangler"
 [[ -x "$wrangler" ]] || die "no wrangler at $wrangler"
 
-step "starting alchemy local"
-"$bin" local --addr 127.0.0.1:0 --data "$work/data" --request-log "$work/requests.jsonl" >"$work/local.out" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  grep -q '^export CLOUDFLARE_API_TOKEN=' "$work/local.out" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/local.out"; die "alchemy local exited"; }
-  sleep 0.1
-done
-cat "$work/local.out"
-base=$(sed -n 's/^export CLOUDFLARE_API_BASE_URL=//p' "$work/local.out")
-account=$(sed -n 's/^export CLOUDFLARE_ACCOUNT_ID=//p' "$work/local.out")
-[[ -n "$base" && -n "$account" ]] || die "could not read the banner"
+start_local_cloudflare
 
 export CLOUDFLARE_API_BASE_URL="$base" CLOUDFLARE_API_TOKEN=local CLOUDFLARE_ACCOUNT_ID="$account"
 export WRANGLER_SEND_METRICS=false CI=true HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config"
 unset CLOUDFLARE_API_KEY CLOUDFLARE_EMAIL
 mkdir -p "$HOME" "$work/project/src"
 cd "$work/project"
-
-api() { curl -sf -H "Authorization: Bearer local" "$base$1"; }
 
 step "wrangler kv namespace create"
 "$wrangler" kv namespace create probe-kv | tee "$work/kv.out"
