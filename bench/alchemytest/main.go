@@ -79,16 +79,11 @@ func writeTests(dir string, tests int) error {
 var passedLine = regexp.MustCompile(`(?m)^(\d+) passed, 0 failed$`)
 
 func run(n, tests int, bin string) error {
-	dir, err := os.MkdirTemp("", "alchemy-testbench-")
+	dir, bin, err := measure.Workdir("alchemy-testbench-", bin)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if bin == "" {
-		if bin, err = measure.BuildAlchemy(dir); err != nil {
-			return err
-		}
-	}
 	project := filepath.Join(dir, "project")
 	if err := writeTests(project, tests); err != nil {
 		return err

@@ -90,16 +90,12 @@ const accountID = "0123456789abcdef0123456789abcdef"
 
 func run(cfg config) error {
 	cfg.resources = cfg.kv + cfg.d1 + 1
-	dir, err := os.MkdirTemp("", "alchemy-bench-cloudflare-")
+	dir, bin, err := measure.Workdir("alchemy-bench-cloudflare-", cfg.bin)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if cfg.bin == "" {
-		if cfg.bin, err = measure.BuildAlchemy(dir); err != nil {
-			return err
-		}
-	}
+	cfg.bin = bin
 	if cfg.tsDir == "" {
 		cfg.tsDir = filepath.Join(dir, "ts")
 		fmt.Fprintln(os.Stderr, "installing alchemy@0.94.0 from npm…")

@@ -42,16 +42,11 @@ func main() {
 }
 
 func run(n int, bin, node string) error {
-	dir, err := os.MkdirTemp("", "alchemy-coldrun-")
+	dir, bin, err := measure.Workdir("alchemy-coldrun-", bin)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if bin == "" {
-		if bin, err = measure.BuildAlchemy(dir); err != nil {
-			return err
-		}
-	}
 	prog, err := writeProgram(filepath.Join(dir, "app"))
 	if err != nil {
 		return err

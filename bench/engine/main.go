@@ -105,16 +105,11 @@ await app.finalize();
 `
 
 func run(n int, bin string) error {
-	dir, err := os.MkdirTemp("", "alchemy-bench-engine-")
+	dir, bin, err := measure.Workdir("alchemy-bench-engine-", bin)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if bin == "" {
-		if bin, err = measure.BuildAlchemy(dir); err != nil {
-			return err
-		}
-	}
 	fmt.Printf("alchemy run, median of %d runs (wall and CPU of the process; engine: the summary's time)\n", n)
 
 	noop := map[int]result{}

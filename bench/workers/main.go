@@ -117,17 +117,15 @@ func run(o options) error {
 	if _, err := exec.LookPath("wrk"); err != nil {
 		return errors.New("wrk is not installed (apt-get install wrk)")
 	}
-	tmp, err := os.MkdirTemp("", "bench-workers-*")
+	if o.alchemy == "" {
+		fmt.Fprintln(os.Stderr, "building alchemy…")
+	}
+	tmp, bin, err := measure.Workdir("bench-workers-*", o.alchemy)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if o.alchemy == "" {
-		fmt.Fprintln(os.Stderr, "building alchemy…")
-		if o.alchemy, err = measure.BuildAlchemy(tmp); err != nil {
-			return err
-		}
-	}
+	o.alchemy = bin
 	if o.workerd == "" {
 		if o.workerd, err = installWorkerd(tmp); err != nil {
 			return err

@@ -15,6 +15,24 @@ import (
 	"time"
 )
 
+// Workdir makes a temporary directory for a benchmark run, named after
+// pattern as by os.MkdirTemp, and returns it with the alchemy binary to
+// measure: bin when given, else one BuildAlchemy makes in the directory.
+// The caller removes dir.
+func Workdir(pattern, bin string) (dir, alchemy string, err error) {
+	dir, err = os.MkdirTemp("", pattern)
+	if err != nil {
+		return "", "", err
+	}
+	if bin == "" {
+		if bin, err = BuildAlchemy(dir); err != nil {
+			os.RemoveAll(dir)
+			return "", "", err
+		}
+	}
+	return dir, bin, nil
+}
+
 // BuildAlchemy builds ./cmd/alchemy of the current directory into dir,
 // stripped as released, and returns the binary's path. The compiler's
 // output goes to stderr.
