@@ -137,3 +137,27 @@ func (c *workerCode) devCode() DevCode {
 	}
 	return d
 }
+
+// localBindings checks that a Worker running locally binds no resource
+// kept on the real Cloudflare (dev: {remote: true}): the local runtime has
+// no way to reach its data.
+func localBindings(p props) error {
+	b, ok, err := p.object("bindings")
+	if err != nil || !ok {
+		return err
+	}
+	for name, v := range b.All {
+		o, isObj := v.(*value.Object)
+		if !isObj {
+			continue
+		}
+		dev, ok := o.GetObject("dev")
+		if !ok {
+			continue
+		}
+		if remote, _ := dev.GetBool("remote"); remote {
+			return p.errorf("bindings."+name, "binds a resource kept on Cloudflare (dev: {remote: true}), which a Worker running locally cannot reach; make the Worker remote too (dev: {remote: true}) or the resource local")
+		}
+	}
+	return nil
+}

@@ -119,6 +119,11 @@ func (w *workerProvider) plan(req *engine.Request) (*workerPlan, error) {
 	if pl.bindings, err = buildBindings(p, pl.name); err != nil {
 		return nil, err
 	}
+	if w.cf.devLocal(p) {
+		if err := localBindings(p); err != nil {
+			return nil, err
+		}
+	}
 	if pl.url, err = p.boolean("url", true); err != nil {
 		return nil, err
 	}
