@@ -19,13 +19,7 @@ make_workdir alchemy-ts-check
 
 build_alchemy
 
-prefix=${ALCHEMY_TS_PREFIX:-}
-if [[ -z "$prefix" ]]; then
-  step "installing alchemy@${ALCHEMY_TS_VERSION:-0.94.0} from npm"
-  prefix="$work/npm"
-  mkdir -p "$prefix"
-  (cd "$prefix" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "alchemy@${ALCHEMY_TS_VERSION:-0.94.0}" >/dev/null)
-fi
+npm_prefix "${ALCHEMY_TS_PREFIX:-}" "alchemy@${ALCHEMY_TS_VERSION:-0.94.0}"
 [[ -d "$prefix/node_modules/alchemy" ]] || die "no alchemy package under $prefix"
 
 start_local_cloudflare

@@ -19,13 +19,7 @@ make_workdir alchemy-wrangler-check
 
 build_alchemy
 
-prefix=${WRANGLER_PREFIX:-}
-if [[ -z "$prefix" ]]; then
-  step "installing wrangler@${WRANGLER_VERSION:-4.86.0}"
-  prefix="$work/npm"
-  mkdir -p "$prefix"
-  (cd "$prefix" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "wrangler@${WRANGLER_VERSION:-4.86.0}" >/dev/null)
-fi
+npm_prefix "${WRANGLER_PREFIX:-}" "wrangler@${WRANGLER_VERSION:-4.86.0}"
 wrangler="$prefix/node_modules/.bin/wrangler"
 [[ -x "$wrangler" ]] || die "no wrangler at $wrangler"
 

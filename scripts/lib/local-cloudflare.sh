@@ -7,6 +7,8 @@
 #                            removed on exit (with the local Cloudflare
 #                            stopped) unless KEEP=1
 #   build_alchemy            $bin: $ALCHEMY_BIN, else ./cmd/alchemy built into $work
+#   npm_prefix DIR SPEC      $prefix: DIR when not empty, else a new npm prefix in
+#                            $work with the package SPEC (name@version) installed
 #   start_local_cloudflare   runs `$bin local` on a free 127.0.0.1 port with its
 #                            data and request log (requests.jsonl) in $work,
 #                            waits for its banner and prints it; sets
@@ -39,6 +41,16 @@ build_alchemy() {
     step "building alchemy"
     bin="$work/alchemy"
     (cd "$repo" && go build -o "$bin" ./cmd/alchemy)
+  fi
+}
+
+npm_prefix() {
+  prefix=$1
+  if [[ -z "$prefix" ]]; then
+    step "installing $2 from npm"
+    prefix="$work/npm"
+    mkdir -p "$prefix"
+    (cd "$prefix" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "$2" >/dev/null)
   fi
 }
 
