@@ -12,8 +12,10 @@ import (
 
 // DefaultDebounce is how long a Watcher waits for a burst of events to end:
 // one save is several events (truncate and write; or rename, create, write
-// and chmod for editors that save by renaming).
-const DefaultDebounce = 100 * time.Millisecond
+// and chmod for editors that save by renaming), all within a millisecond or
+// two. It is short because it is most of the time from a save to the new
+// Worker answering; a save slower than this costs one extra rebuild.
+const DefaultDebounce = 10 * time.Millisecond
 
 // Watcher reports the files that changed in a set of directories. It
 // watches directories, never files: an editor that saves by renaming a new

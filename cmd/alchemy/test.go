@@ -634,11 +634,15 @@ func compileRegexp(pattern string) (*regexp.Regexp, error) {
 	return regexp.Compile(regexp.QuoteMeta(pattern))
 }
 
+// testWatchDebounce collects the events of a save (and of a tool writing
+// several files at once) into one run of the tests.
+const testWatchDebounce = 150 * time.Millisecond
+
 // watch runs the tests, then again whenever a test file or a file one
 // imports changes (only the files affected), until ctx is done (Ctrl-C),
 // which ends it with status 0.
 func (t *testRun) watch(ctx context.Context) int {
-	w, err := dev.NewWatcher(0)
+	w, err := dev.NewWatcher(testWatchDebounce)
 	if err != nil {
 		fmt.Fprintf(t.c.stderr, "alchemy test: watch: %v\n", err)
 		return exitFailure
