@@ -26,7 +26,7 @@ func devStateRoot(root string) string { return filepath.Join(devDataDir(root), "
 // rebuilds and swaps that Worker without running the program.
 func runWatching(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) int {
 	debug.SetGCPercent(400)
-	w, err := dev.NewWatcher(0)
+	w, err := dev.NewWatcher(dev.DefaultDebounce)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "alchemy: watch: %v\n", err)
 		return exitFailure
@@ -50,6 +50,11 @@ func runWatching(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env)
 		run := *opts
 		run.session = sess
 		opts = &run
+	}
+	if opts.Phase != PhaseUp {
+		// --destroy and --read act on the dev state once; nothing to watch.
+		code, _ := runOnce(ctx, c, opts, env)
+		return code
 	}
 	program := map[string]bool{opts.File: true} // every file a build of the program read
 	built := false

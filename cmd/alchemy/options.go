@@ -228,6 +228,9 @@ func resolveRunOptions(command string, raw *rawRunOptions, cwd, binary string, e
 	case "dev":
 		raw.dev = true
 	}
+	if raw.port != 0 && !raw.dev {
+		return nil, usagef("--port only applies with --dev (alchemy dev)")
+	}
 	file, err := programFile(cwd, raw.file)
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ func programCommand(name string) func(ctx context.Context, c cli, args []string)
 			}
 			return exitFailure
 		}
-		if opts.Watch {
+		if opts.Watch || opts.Dev {
 			return runWatching(ctx, c, opts, env)
 		}
 		return runProgram(ctx, c, opts, env)
