@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -56,26 +55,18 @@ func isAlchemyName(spec string) bool {
 	return spec == "alchemy" || strings.HasPrefix(spec, "alchemy/")
 }
 
-// builtinFilter matches every specifier the built-ins plugin may answer for:
-// served modules, Node built-ins, prefixed names and alchemy/*.
-func builtinFilter(modules map[string]VirtualModule) string {
-	alts := []string{`[a-zA-Z][a-zA-Z0-9+.-]*:.*`, `alchemy(?:/.*)?`}
-	for n := range nodeBuiltins {
-		alts = append(alts, regexp.QuoteMeta(n))
-	}
-	for n := range modules {
-		alts = append(alts, regexp.QuoteMeta(n))
-	}
-	sort.Strings(alts[2:])
-	return `^(?:` + strings.Join(alts, "|") + `)$`
-}
+// bareSpecifier is the resolve filter of the built-ins plugins: every
+// specifier that is not a path. The callbacks tell built-ins from packages;
+// a filter listing every built-in name would be compiled by each build and
+// matched against every import for the same answer.
+const bareSpecifier = `^[^./]`
 
 // builtinsPlugin serves the runtime's modules and rejects other built-ins.
 func builtinsPlugin(dir string, modules map[string]VirtualModule) api.Plugin {
 	return api.Plugin{
 		Name: "alchemy-builtins",
 		Setup: func(build api.PluginBuild) {
-			build.OnResolve(api.OnResolveOptions{Filter: builtinFilter(modules)}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+			build.OnResolve(api.OnResolveOptions{Filter: bareSpecifier}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
 				spec := args.Path
 				if _, ok := modules[spec]; ok {
 					ns := nsBuiltin

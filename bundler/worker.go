@@ -156,7 +156,7 @@ func workerExternalsPlugin(dir string, nodeCompat bool) api.Plugin {
 	return api.Plugin{
 		Name: "alchemy-worker-externals",
 		Setup: func(build api.PluginBuild) {
-			build.OnResolve(api.OnResolveOptions{Filter: builtinFilter(nil)}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+			build.OnResolve(api.OnResolveOptions{Filter: bareSpecifier}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
 				spec := args.Path
 				switch {
 				case strings.HasPrefix(spec, "cloudflare:"):
@@ -183,7 +183,7 @@ func workerExternalsPlugin(dir string, nodeCompat bool) api.Plugin {
 // module named name (its sourceMappingURL comment names the map part) and
 // its source map as name+".map".
 func (w *Worker) Parts(name string) []UploadedModule {
-	code := sourceMappingURL.ReplaceAllString(w.Code, "")
+	code := sourceMappingURL().ReplaceAllString(w.Code, "")
 	code = strings.TrimRight(code, "\n") + "\n//# sourceMappingURL=" + path.Base(name) + ".map\n"
 	parts := []UploadedModule{{Name: name, ContentType: "application/javascript+module", Content: []byte(code)}}
 	if w.SourceMap != nil {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/evanw/esbuild/pkg/api"
 
@@ -204,7 +205,9 @@ func uploadPlugin(byName map[string]UploadedModule) api.Plugin {
 	}
 }
 
-var sourceMappingURL = regexp.MustCompile(`(?m)^[ \t]*//[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$`)
+var sourceMappingURL = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^[ \t]*//[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$`)
+})
 
 // loadUploaded turns one part into what esbuild loads, by its type.
 func loadUploaded(byName map[string]UploadedModule, m UploadedModule) (api.OnLoadResult, error) {
@@ -235,7 +238,7 @@ func loadUploaded(byName map[string]UploadedModule, m UploadedModule) (api.OnLoa
 // another uploaded part with the map itself, so that esbuild composes it
 // into the bundle's map.
 func inlineSourceMap(byName map[string]UploadedModule, name, code string) string {
-	loc := sourceMappingURL.FindStringSubmatchIndex(code)
+	loc := sourceMappingURL().FindStringSubmatchIndex(code)
 	if loc == nil {
 		return code
 	}

@@ -179,7 +179,7 @@ func (r *Request) PhysicalName() string {
 	return physicalName(r.path, r.ID, "-")
 }
 
-var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9_-]`)
+var unsafeName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-zA-Z0-9_-]`) })
 
 func physicalName(p state.Path, id, delim string) string {
 	var parts []string
@@ -191,7 +191,7 @@ func physicalName(p state.Path, id, delim string) string {
 		parts = append(parts, append(slices.Clone([]string(p)), id)...)
 	}
 	for i, part := range parts {
-		parts[i] = unsafeName.ReplaceAllString(part, delim)
+		parts[i] = unsafeName().ReplaceAllString(part, delim)
 	}
 	return strings.Join(parts, delim)
 }

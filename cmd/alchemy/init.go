@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/alchemy-go/alchemy/types"
 )
@@ -231,11 +232,11 @@ func unrooted(line string) string {
 	return strings.TrimPrefix(line, "/")
 }
 
-var notAppNameChar = regexp.MustCompile(`[^a-z0-9-]+`)
+var notAppNameChar = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9-]+`) })
 
 // appName makes an app name of a directory's name: lower case letters, digits and dashes.
 func appName(dir string) string {
-	name := strings.Trim(notAppNameChar.ReplaceAllString(strings.ToLower(filepath.Base(dir)), "-"), "-")
+	name := strings.Trim(notAppNameChar().ReplaceAllString(strings.ToLower(filepath.Base(dir)), "-"), "-")
 	if name == "" {
 		return "app"
 	}

@@ -177,7 +177,9 @@ type D1Error struct {
 
 func (e *D1Error) Error() string { return e.Err.Error() }
 
-var sqliteDecoration = regexp.MustCompile(`^(?:SQL logic error|constraint failed|.*?): (.*?) \(\d+\)$`)
+var sqliteDecoration = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:SQL logic error|constraint failed|.*?): (.*?) \(\d+\)$`)
+})
 
 // Message renders the error the way D1 reports it: "<message>: SQLITE_ERROR"
 // (or SQLITE_CONSTRAINT for a constraint violation).
@@ -193,7 +195,7 @@ func (e *D1Error) Message() string {
 // "no such table: x" rather than "SQL logic error: no such table: x (1)".
 func SQLiteMessage(err error) string {
 	msg := err.Error()
-	if m := sqliteDecoration.FindStringSubmatch(msg); m != nil {
+	if m := sqliteDecoration().FindStringSubmatch(msg); m != nil {
 		msg = m[1]
 	}
 	return msg

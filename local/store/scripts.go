@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Binding is one binding of a Worker in Cloudflare's JSON shape: "name",
@@ -317,7 +318,9 @@ func scriptETag(mods []Module) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-var handlerPattern = regexp.MustCompile(`\b(fetch|scheduled|queue|email|tail|trace|tailStream)\s*(?:\(|:|=\s*(?:async\s*)?(?:function|\())`)
+var handlerPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(fetch|scheduled|queue|email|tail|trace|tailStream)\s*(?:\(|:|=\s*(?:async\s*)?(?:function|\())`)
+})
 
 // DetectHandlers guesses which event handlers the entry module exports by
 // looking for handler methods in its source. A Worker runtime replaces the
@@ -328,7 +331,7 @@ func DetectHandlers(sc *Script) []string {
 		return []string{}
 	}
 	seen := map[string]bool{}
-	for _, g := range handlerPattern.FindAllStringSubmatch(string(m.Content), -1) {
+	for _, g := range handlerPattern().FindAllStringSubmatch(string(m.Content), -1) {
 		seen[g[1]] = true
 	}
 	if sc.MainModule == "" && strings.Contains(string(m.Content), "addEventListener") {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // DefaultMigrationsTable is the table recording applied D1 migrations, as
@@ -81,13 +82,13 @@ func listSQLFiles(dir string) ([]sqlFile, error) {
 	return files, nil
 }
 
-var leadingDigits = regexp.MustCompile(`^\s*[+-]?\d+`)
+var leadingDigits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*[+-]?\d+`) })
 
 // migrationNumber is parseInt of the text before the first "_" (leading
 // digits count, as JavaScript's parseInt reads them).
 func migrationNumber(name string) (int, bool) {
 	prefix, _, _ := strings.Cut(name, "_")
-	m := leadingDigits.FindString(prefix)
+	m := leadingDigits().FindString(prefix)
 	if m == "" {
 		return 0, false
 	}
@@ -114,7 +115,7 @@ func d1Query(ctx context.Context, cl *Client, dbID, sql string) ([]d1Result, err
 	return res, nil
 }
 
-var tableName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var tableName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 // applyMigrations runs the migrations not yet recorded in table, each in
 // one request together with its record, in a table wrangler reads too:
@@ -124,7 +125,7 @@ func applyMigrations(ctx context.Context, cl *Client, dbID, table string, files 
 	if len(files) == 0 {
 		return nil, nil
 	}
-	if !tableName.MatchString(table) {
+	if !tableName().MatchString(table) {
 		return nil, fmt.Errorf("migrationsTable %q is not a plain SQL table name", table)
 	}
 	info, err := d1Query(ctx, cl, dbID, fmt.Sprintf("PRAGMA table_info(%s);", table))
@@ -205,7 +206,7 @@ func upgradeMigrationsTable(ctx context.Context, cl *Client, dbID, table string,
 	if primary == "" {
 		primary, _ = cols[0]["name"].(string)
 	}
-	if !tableName.MatchString(primary) {
+	if !tableName().MatchString(primary) {
 		return fmt.Errorf("migrations table %s: cannot upgrade column %q", table, primary)
 	}
 	tmp := table + "_temp_migration"

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/alchemy-go/alchemy/value"
 )
@@ -152,7 +153,7 @@ func planMigrations(old *scriptSettings, current []doBinding, worker string, has
 	return m
 }
 
-var migrationTagVersion = regexp.MustCompile(`^(alchemy:)?v(\d+)$`)
+var migrationTagVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(alchemy:)?v(\d+)$`) })
 
 // bumpMigrationTag returns the tag after t: "v3" → "alchemy:v4", another
 // non-empty tag → "alchemy:v1", "" → "".
@@ -160,7 +161,7 @@ func bumpMigrationTag(t string) string {
 	if t == "" {
 		return ""
 	}
-	if m := migrationTagVersion.FindStringSubmatch(t); m != nil {
+	if m := migrationTagVersion().FindStringSubmatch(t); m != nil {
 		n, _ := strconv.Atoi(m[2])
 		return "alchemy:v" + strconv.Itoa(n+1)
 	}
@@ -195,10 +196,12 @@ func (m doMigration) object() *value.Object {
 }
 
 // expectedTag reads the tag Cloudflare expects from a 412 migration error.
-var expectedTag = regexp.MustCompile(`(?:when expected tag is|current tag is) ['"]?([^'"\s;]*)['"]?`)
+var expectedTag = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:when expected tag is|current tag is) ['"]?([^'"\s;]*)['"]?`)
+})
 
 func tagFromPreconditionError(msg string) (string, bool) {
-	ms := expectedTag.FindAllStringSubmatch(msg, -1)
+	ms := expectedTag().FindAllStringSubmatch(msg, -1)
 	if len(ms) == 0 {
 		return "", false
 	}
