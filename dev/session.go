@@ -221,8 +221,9 @@ func (s *Session) Inputs() []string {
 
 // Swap rebuilds the Workers built from a changed file and swaps each in
 // place: requests in flight finish on the old code, later ones run the
-// new. A build error is printed with its location and the old code keeps
-// serving. It returns the number of Workers swapped.
+// new. A build error, or code that throws or fails to compile when it
+// starts, is printed with its location and the old code keeps serving. It
+// returns the number of Workers swapped.
 func (s *Session) Swap(ctx context.Context, changed map[string]bool) int {
 	s.mu.Lock()
 	var todo []*served
@@ -276,10 +277,14 @@ func (s *Session) swap(ctx context.Context, sv *served) bool {
 		sv.inputs = code.Inputs
 	}
 	s.mu.Unlock()
-	// The store's event already swapped the code; loading it now makes
-	// the next request find it compiled (and shows a Worker that fails to
-	// start at once).
+	// The store's event started loading the new code; waiting for it
+	// makes the next request find it compiled, and tells whether it
+	// starts. Code that does not start never takes over (the runtime has
+	// logged why, with its location).
 	if err := s.rt.Load(ctx, s.srv.AccountID(), sv.script); err != nil {
+		if errors.As(err, new(*worker.StaleError)) {
+			fmt.Fprintf(s.opts.Log, "[dev] %s keeps its last good version\n", display)
+		}
 		return false
 	}
 	fmt.Fprintf(s.opts.Out, "%-12s%s Updated\n", "[dev]", display)

@@ -21,7 +21,9 @@ type liveScript struct {
 
 	mu      sync.Mutex
 	gen     uint64        // bumped by every change of the script
-	cur     *version      // the newest loaded version (stale when cur.gen < gen)
+	cur     *version      // the version that serves
+	tried   uint64        // the generation of the newest finished load
+	failed  error         // why generation tried does not serve, when cur is older
 	loading chan struct{} // closed when the load in progress finishes
 }
 
@@ -31,23 +33,32 @@ var errNoScript = errors.New("no such Worker")
 // acquire returns the version to run a request on, loading the script's
 // current code first when needed. The caller releases it.
 func (w *liveScript) acquire(ctx context.Context) (*version, error) {
+	v, _, err := w.settle(ctx)
+	return v, err
+}
+
+// settle waits until the script's current code has been loaded and
+// returns the version that serves, acquired, with the reason the current
+// code does not serve when an older version serves in its place.
+func (w *liveScript) settle(ctx context.Context) (v *version, failed error, err error) {
 	for {
 		w.mu.Lock()
-		if v := w.cur; v != nil && v.gen == w.gen {
+		if v := w.cur; v != nil && w.tried == w.gen {
 			v.refs.Add(1)
+			failed := w.failed
 			w.mu.Unlock()
 			if v.err != nil {
 				v.release()
-				return nil, v.err
+				return nil, nil, v.err
 			}
-			return v, nil
+			return v, failed, nil
 		}
 		ch := w.startLoad()
 		w.mu.Unlock()
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 	}
 }
@@ -63,20 +74,30 @@ func (w *liveScript) startLoad() chan struct{} {
 	return w.loading
 }
 
+// load loads a generation of the script. The new version takes over only
+// when it loads, as a Cloudflare deploy takes effect only when the new
+// code starts: a version that does not build, compile or start leaves the
+// last good one serving (its error is logged and kept for Load). A
+// deleted script stops serving.
 func (w *liveScript) load(gen uint64, done chan struct{}) {
 	v := w.rt.newVersion(w, gen)
 	w.mu.Lock()
-	old := w.cur
-	w.cur = v
+	retired := w.cur
+	if v.err != nil && !errors.Is(v.err, errNoScript) && retired != nil && retired.err == nil {
+		w.failed, retired = v.err, v
+	} else {
+		w.cur, w.failed = v, nil
+	}
+	w.tried = gen
 	w.loading = nil
-	if gen != w.gen && old != nil {
+	if gen != w.gen && w.cur != nil {
 		// Changed again while loading: load once more.
 		w.startLoad()
 	}
 	w.mu.Unlock()
 	close(done)
-	if old != nil {
-		old.retire()
+	if retired != nil {
+		retired.retire()
 	}
 }
 

@@ -18,7 +18,9 @@
 //
 // A deploy (through the REST API or the store) swaps the Worker's code in
 // place: requests in flight finish on the old version, later ones run the
-// new one. Load loads a Worker at once and returns why it cannot run;
+// new one. Code that does not build, compile or start never takes over
+// from a version that runs: the error is logged and the old version keeps
+// serving. Load loads a Worker at once and returns why it cannot run;
 // Scheduled fires its cron handler; queue batches are delivered by the
 // Server through DeliverQueue.
 //
@@ -263,18 +265,29 @@ func (rt *Runtime) Reload(account, script string) {
 // Load loads a Worker's current code now, and reports why it cannot run:
 // it does not build, compile or start. The dev loop calls it after a
 // deploy to show a broken Worker at once rather than at its first request.
+// An error that is a *StaleError means the previous version keeps serving.
 func (rt *Runtime) Load(ctx context.Context, account, script string) error {
 	w, err := rt.worker(account, script)
 	if err != nil {
 		return err
 	}
-	v, err := w.acquire(ctx)
+	v, failed, err := w.settle(ctx)
 	if err != nil {
 		return err
 	}
 	v.release()
+	if failed != nil {
+		return &StaleError{Err: failed}
+	}
 	return nil
 }
+
+// StaleError is Load's error when a Worker's current code cannot run and
+// the last version that could keeps serving in its place.
+type StaleError struct{ Err error }
+
+func (e *StaleError) Error() string { return e.Err.Error() }
+func (e *StaleError) Unwrap() error { return e.Err }
 
 // Handler serves one Worker regardless of the request's Host, for a
 // Worker on its own port in dev mode:

@@ -3,6 +3,7 @@ package worker_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -198,6 +199,56 @@ func TestRedeploySwapsCode(t *testing.T) {
 	for i := 1; i <= 3; i++ {
 		e.deploy("swap", script{modules: []store.Module{module("worker.js", fmt.Sprintf(`export default { fetch() { return new Response("v%d") } }`, i))}})
 		e.expect("swap", "/", 200, fmt.Sprintf("v%d", i))
+	}
+}
+
+// A redeploy whose code fails to build, compile or start leaves the last
+// good version serving, and Load says why; a fixed redeploy takes over.
+func TestBrokenRedeployKeepsLastGoodVersion(t *testing.T) {
+	for _, tt := range []struct{ name, code, want string }{
+		{"throws", "throw new Error(\"boom\");\nexport default { fetch() { return new Response(\"bad\") } };\n", "the Worker failed to start: worker.js:1:7: error: Error: boom"},
+		{"syntax", "export default { fetch() { return new Response( } };\n", "the Worker does not build: worker.js:1:49"},
+		{"missing", "import x from \"./nope.js\";\nexport default { fetch() { return new Response(x) } };\n", "is not among the uploaded modules"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := start(t, worker.Options{})
+			account := e.srv.AccountID()
+			good := func(v string) script {
+				return script{modules: []store.Module{module("worker.js", fmt.Sprintf(`export default { fetch() { return new Response(%q) } }`, v))}}
+			}
+			e.deploy("w", good("v1"))
+			if err := e.rt.Load(e.ctx, account, "w"); err != nil {
+				t.Fatalf("Load(v1) = %v", err)
+			}
+			e.deploy("w", script{modules: []store.Module{module("worker.js", tt.code)}})
+			err := e.rt.Load(e.ctx, account, "w")
+			var stale *worker.StaleError
+			if !errors.As(err, &stale) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load(broken) = %v, want a StaleError containing %q", err, tt.want)
+			}
+			e.expect("w", "/", 200, "v1")
+			if log := e.log.String(); !strings.Contains(log, tt.want) {
+				t.Errorf("the error is not logged:\n%s", log)
+			}
+			e.deploy("w", good("v2"))
+			if err := e.rt.Load(e.ctx, account, "w"); err != nil {
+				t.Fatalf("Load(v2) = %v", err)
+			}
+			e.expect("w", "/", 200, "v2")
+		})
+	}
+}
+
+// A deleted Worker stops serving, though its last version ran.
+func TestDeletedWorkerStopsServing(t *testing.T) {
+	e := start(t, worker.Options{})
+	e.deploy("gone", script{modules: []store.Module{module("worker.js", `export default { fetch() { return new Response("here") } }`)}})
+	e.expect("gone", "/", 200, "here")
+	if err := e.srv.Store().DeleteScript(e.ctx, e.srv.AccountID(), "gone", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.rt.Load(e.ctx, e.srv.AccountID(), "gone"); err == nil || !strings.Contains(err.Error(), "no such Worker") {
+		t.Errorf("Load(deleted) = %v, want no such Worker", err)
 	}
 }
 
