@@ -40,6 +40,12 @@ type Defaults struct {
 	Watch bool
 	// RootDir is the project root; .alchemy/ lives there.
 	RootDir string
+	// StateDir, when set, is the directory state lives in (the one that
+	// holds <app>/<stage>/), whatever rootDir a program passes; otherwise
+	// state lives in <rootDir>/.alchemy. Dev mode keeps its state apart
+	// from the deployed stages' this way, while app.rootDir stays the
+	// project root.
+	StateDir string
 	// LockTimeout bounds the wait for another run holding a stage.
 	LockTimeout time.Duration
 }
@@ -85,10 +91,14 @@ func New(cfg Config) *API {
 // Registry returns the engine registry resource kinds are looked up in.
 func (a *API) Registry() *engine.Registry { return a.cfg.Registry }
 
-// engineFor returns an engine over the file store of rootDir whose codec
-// uses password.
+// engineFor returns an engine over the file store of rootDir (or of
+// Defaults.StateDir) whose codec uses password.
 func (a *API) engineFor(rootDir, password string) *engine.Engine {
-	store := state.NewFileStore(filepath.Join(rootDir, ".alchemy"), state.NewCodec(password), a.cfg.StoreOptions...)
+	dir := a.cfg.Defaults.StateDir
+	if dir == "" {
+		dir = filepath.Join(rootDir, ".alchemy")
+	}
+	store := state.NewFileStore(dir, state.NewCodec(password), a.cfg.StoreOptions...)
 	return engine.New(engine.Config{Store: store, Registry: a.cfg.Registry, Reporter: a.cfg.Reporter,
 		DeleteConcurrency: a.cfg.DeleteConcurrency})
 }

@@ -14,10 +14,10 @@ import (
 // (the same directory alchemy local serves by default).
 func devDataDir(root string) string { return filepath.Join(root, ".alchemy", "local") }
 
-// devStateRoot is the root of the dev session's state: its .alchemy
-// directory lives inside the local Cloudflare's data, away from the state
-// of deployed stages, and goes with that data.
-func devStateRoot(root string) string { return filepath.Join(devDataDir(root), "state") }
+// devStateDir is where a dev session's state lives: inside the local
+// Cloudflare's data, away from the state of deployed stages (whatever
+// rootDir the program passes), and it goes with that data.
+func devStateDir(root string) string { return filepath.Join(devDataDir(root), "state") }
 
 // runWatching runs the program, then again whenever one of its files
 // changes, until ctx is done (Ctrl-C), which ends it with status 0. Under

@@ -204,9 +204,9 @@ func newAPI(c cli, opts *RunOptions, env *runtime.Env) (*jsapi.API, *engine.Text
 		return nil, nil, err
 	}
 	text := engine.NewTextReporter(c.stdout, engine.TextOptions{Color: colorOutput(c.stdout, env)})
-	stateRoot := opts.RootDir
+	stateDir := ""
 	if opts.session != nil {
-		stateRoot = devStateRoot(opts.RootDir)
+		stateDir = devStateDir(opts.RootDir)
 	}
 	api := jsapi.New(jsapi.Config{
 		Registry: kinds,
@@ -221,7 +221,8 @@ func newAPI(c cli, opts *RunOptions, env *runtime.Env) (*jsapi.API, *engine.Text
 			Quiet:       opts.Quiet,
 			Local:       opts.Dev,
 			Watch:       opts.Watch,
-			RootDir:     stateRoot,
+			RootDir:     opts.RootDir,
+			StateDir:    stateDir,
 			LockTimeout: opts.LockTimeout,
 		},
 	})
