@@ -47,6 +47,10 @@ type DevCode struct {
 	Inputs     []string
 }
 
+// devTarget names the dev session's local Cloudflare in a Worker's deploy
+// hash, in place of its API address.
+const devTarget = "dev"
+
 // devLocal reports whether a resource is made on the local Cloudflare:
 // under --dev, unless its props ask for the real one (dev.remote).
 func (c *Cloudflare) devLocal(p props) bool {

@@ -48,6 +48,7 @@ func (w *workerProvider) AlwaysUpdate() bool { return true }
 type workerPlan struct {
 	req         *engine.Request
 	cl          *Client
+	target      string // the Cloudflare deployed to, as the hash names it
 	p           props
 	name        string
 	code        *workerCode
@@ -101,7 +102,14 @@ func (w *workerProvider) plan(req *engine.Request) (*workerPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := &workerPlan{req: req, cl: cl, p: p}
+	pl := &workerPlan{req: req, cl: cl, p: p, target: cl.BaseURL()}
+	if w.cf.devLocal(p) {
+		// The dev session's local Cloudflare listens on a new address each
+		// session, but it is always the one whose data sits beside the dev
+		// state: a Worker deployed to it in an earlier session is still
+		// there.
+		pl.target = devTarget
+	}
 	if pl.name, err = workerName(req, p); err != nil {
 		return nil, err
 	}

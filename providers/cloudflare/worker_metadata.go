@@ -123,7 +123,8 @@ func snakeKeys(o *value.Object) *value.Object {
 	return out
 }
 
-// computeHash hashes what a deploy would send: the modules, the metadata
+// computeHash hashes what a deploy would send, and where: the API (the
+// dev session's local Cloudflare by name), the modules, the metadata
 // (secrets in plaintext, so the hash is keyed by a secret of the
 // Worker's own when it has any), the workers.dev settings, crons,
 // workflows and the assets.
@@ -134,7 +135,7 @@ func (pl *workerPlan) computeHash() error {
 	}
 	in := value.NewObject(12)
 	in.Set("name", value.String(pl.name))
-	in.Set("api", value.String(pl.cl.BaseURL()))
+	in.Set("api", value.String(pl.target))
 	in.Set("metadata", meta)
 	mods := value.Array{}
 	for _, m := range pl.code.modules {
