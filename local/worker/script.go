@@ -80,7 +80,7 @@ func (w *liveScript) startLoad() chan struct{} {
 // last good one serving (its error is logged and kept for Load). A
 // deleted script stops serving.
 func (w *liveScript) load(gen uint64, done chan struct{}) {
-	v := w.rt.newVersion(w, gen)
+	v := w.rt.newVersion(w)
 	w.mu.Lock()
 	retired := w.cur
 	if v.err != nil && !errors.Is(v.err, errNoScript) && retired != nil && retired.err == nil {
@@ -125,7 +125,6 @@ func (w *liveScript) shutdown() {
 // version is one loaded version of a Worker's code with its isolates.
 type version struct {
 	w          *liveScript
-	gen        uint64
 	err        error // the load failed; every request gets it
 	script     *store.Script
 	prog       *runtime.Program
@@ -153,8 +152,8 @@ type loadError struct {
 func (e *loadError) Error() string { return e.text }
 func (e *loadError) Unwrap() error { return e.err }
 
-func (rt *Runtime) newVersion(w *liveScript, gen uint64) *version {
-	v := &version{w: w, gen: gen}
+func (rt *Runtime) newVersion(w *liveScript) *version {
+	v := &version{w: w}
 	v.refs.Store(1)
 	v.isolates = make([]*isolate, rt.opts.Isolates)
 	if err := v.load(); err != nil {
