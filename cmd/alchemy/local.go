@@ -37,7 +37,7 @@ func runLocalCommand(ctx context.Context, args []string, stdout, stderr io.Write
 		token       = fs.String("token", "", "accept only this API `token` (403 code 10000 otherwise); required off loopback")
 		requestLog  = fs.String("request-log", "", "append a JSON line per API request to `file` (\"-\" for stderr)")
 		cpuLimit    = fs.Duration("cpu-limit", worker.DefaultCPULimit, "how long a Worker request may run JavaScript without yielding (`duration`; 0 for no limit)")
-		isolates    = fs.Int("isolates", 0, "isolates per Worker serving requests in parallel (`n`; 0 means one per CPU)")
+		isolates    = fs.Int("isolates", 0, "isolates per Worker serving requests in parallel (`n`; 0 means one per two CPUs)")
 		zones       multiFlag
 		faultSpecs  multiFlag
 	)
