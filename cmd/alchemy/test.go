@@ -466,7 +466,10 @@ func (t *testRun) runFile(ctx context.Context, index int, file string, srv *loca
 	api := jsapi.New(jsapi.Config{
 		Registry: kinds,
 		Reporter: engine.NewTextReporter(t.logs, engine.TextOptions{Color: t.color}),
-		Defaults: jsapi.Defaults{Stage: t.stage, Phase: engine.PhaseUp, Password: password, Quiet: true, RootDir: fileState},
+		// The file's state lives apart, whatever rootDir its apps pass;
+		// app.rootDir stays the project's.
+		Defaults: jsapi.Defaults{Stage: t.stage, Phase: engine.PhaseUp, Password: password, Quiet: true,
+			RootDir: t.cwd, StateDir: filepath.Join(fileState, ".alchemy")},
 	})
 	reg, err := builtinModules(api)
 	if err == nil {
