@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/alchemy-go/alchemy/engine"
@@ -31,24 +30,6 @@ func newProject(t *testing.T, files map[string]string) *project {
 	return &project{t: t, dir: dir}
 }
 
-// lockedBuffer is a bytes.Buffer safe for the engine's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type outcome struct {
 	runtimetest.Result
 	lines  string // resource lines and summary
@@ -62,7 +43,7 @@ func (p *project) run(entry string, d jsapi.Defaults, env ...string) outcome {
 	if err := fs.Register(kinds, p.dir); err != nil {
 		p.t.Fatal(err)
 	}
-	var lines lockedBuffer
+	var lines runtimetest.Buffer
 	text := engine.NewTextReporter(&lines, engine.TextOptions{})
 	d.RootDir = p.dir
 	if d.Stage == "" {

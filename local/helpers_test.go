@@ -19,6 +19,7 @@ import (
 
 	"github.com/alchemy-go/alchemy/local"
 	"github.com/alchemy-go/alchemy/local/internal/oacheck"
+	"github.com/alchemy-go/alchemy/runtime/runtimetest"
 )
 
 const testAccount = "0123456789abcdef0123456789abcdef"
@@ -33,19 +34,7 @@ type env struct {
 	srv     *local.Server
 	cf      *cf.Client
 	checker *oacheck.Checker
-	log     *bytes.Buffer
-	logMu   *sync.Mutex
-}
-
-type syncBuffer struct {
-	mu  *sync.Mutex
-	buf *bytes.Buffer
-}
-
-func (b syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+	log     *runtimetest.Buffer
 }
 
 // start runs a server whose API traffic is validated against the OpenAPI
@@ -56,10 +45,10 @@ func start(t *testing.T, mutate ...func(*local.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, checker: sp.NewChecker(), log: &bytes.Buffer{}, logMu: &sync.Mutex{}}
+	e := &env{t: t, checker: sp.NewChecker(), log: &runtimetest.Buffer{}}
 	e.checker.Skip = knownDivergence
 	opt := local.Options{DataDir: t.TempDir(), AccountID: testAccount, Zones: []string{"example.com"}, FaultSeed: 1,
-		Middleware: e.checker.Middleware, RequestLog: syncBuffer{e.logMu, e.log}}
+		Middleware: e.checker.Middleware, RequestLog: e.log}
 	for _, m := range mutate {
 		m(&opt)
 	}

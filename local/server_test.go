@@ -166,9 +166,7 @@ func TestFaultsAndRequestLog(t *testing.T) {
 	e.raw(http.MethodGet, "/accounts/"+testAccount+"/storage/kv/namespaces/0123456789abcdef0123456789abcdef", nil)
 
 	// The request log has one JSON line per request, with status, account and code.
-	e.logMu.Lock()
 	lines := strings.Split(strings.TrimSpace(e.log.String()), "\n")
-	e.logMu.Unlock()
 	var entries []local.LogEntry
 	for _, l := range lines {
 		var le local.LogEntry

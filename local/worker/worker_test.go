@@ -1,52 +1,33 @@
 package worker_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/alchemy-go/alchemy/local"
 	"github.com/alchemy-go/alchemy/local/store"
 	"github.com/alchemy-go/alchemy/local/worker"
+	"github.com/alchemy-go/alchemy/runtime/runtimetest"
 )
-
-// lockedBuffer collects the runtime's log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // env is a local Cloudflare with the Worker runtime.
 type env struct {
 	t   *testing.T
 	srv *local.Server
 	rt  *worker.Runtime
-	log *lockedBuffer
+	log *runtimetest.Buffer
 	ctx context.Context
 }
 
 func start(t *testing.T, opts worker.Options) *env {
 	t.Helper()
-	e := &env{t: t, log: &lockedBuffer{}, ctx: context.Background()}
+	e := &env{t: t, log: &runtimetest.Buffer{}, ctx: context.Background()}
 	if opts.Log == nil {
 		opts.Log = e.log
 	}

@@ -79,7 +79,7 @@ func BenchmarkProgram(b *testing.B) {
 		h.write("src/worker.js", "export default { async fetch(req, env) { return new Response(await env.KV0.get('k')) } };\n")
 		b.StartTimer()
 		phase := func(d *time.Duration, n *int, fn func()) {
-			h.log.reset()
+			h.log.Reset()
 			start := time.Now()
 			fn()
 			*d += time.Since(start)

@@ -107,7 +107,7 @@ func TestFaultsConverge(t *testing.T) {
 		}
 		// Converged: without faults, a re-run has nothing to do.
 		faulty.srv.SetFaults(nil)
-		faulty.log.reset()
+		faulty.log.Reset()
 		faulty.mustRun(fullProgram(&res, "src/api.js"))
 		if n := len(faulty.requests()); n != 0 {
 			t.Errorf("seed %d: re-run after the faulty run made %d requests", seed, n)

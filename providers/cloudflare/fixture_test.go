@@ -190,7 +190,7 @@ func TestFixtureCompatibility(t *testing.T) {
 	}
 	h.write("worker.js", string(worker))
 
-	h.log.reset()
+	h.log.Reset()
 	ev := h.mustRun(fixtureProgram)
 	acts := actions(ev)
 	skipped := []engine.Action{engine.ActionSkipped}
@@ -253,7 +253,7 @@ func TestFixtureCompatibility(t *testing.T) {
 	}
 
 	// Once deployed by this binary, the next run uploads nothing.
-	h.log.reset()
+	h.log.Reset()
 	ev = h.mustRun(fixtureProgram)
 	if n := len(h.requests()); n != 0 {
 		t.Errorf("second run made %d requests", n)

@@ -12,41 +12,22 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/local"
 	"github.com/alchemy-go/alchemy/providers/cloudflare"
+	"github.com/alchemy-go/alchemy/runtime/runtimetest"
 	"github.com/alchemy-go/alchemy/state"
 	"github.com/alchemy-go/alchemy/value"
 )
 
 const testToken = "test-token"
 
-// syncBuffer is a request log safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
-}
-
-func (b *syncBuffer) entries(t testing.TB) []local.LogEntry {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+// logEntries parses a request log.
+func logEntries(t testing.TB, log *runtimetest.Buffer) []local.LogEntry {
 	var out []local.LogEntry
-	sc := bufio.NewScanner(bytes.NewReader(b.buf.Bytes()))
+	sc := bufio.NewScanner(bytes.NewReader(log.Bytes()))
 	for sc.Scan() {
 		var e local.LogEntry
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
@@ -63,7 +44,7 @@ type harness struct {
 	srv      *local.Server
 	root     string
 	password string
-	log      *syncBuffer
+	log      *runtimetest.Buffer
 	rec      *engine.Recorder
 	app      string
 	stage    string
@@ -75,7 +56,7 @@ type harness struct {
 
 func newHarness(t testing.TB, opt local.Options) *harness {
 	t.Helper()
-	h := &harness{t: t, root: t.TempDir(), password: "test-password", log: &syncBuffer{}, rec: &engine.Recorder{}, app: "app", stage: "test"}
+	h := &harness{t: t, root: t.TempDir(), password: "test-password", log: &runtimetest.Buffer{}, rec: &engine.Recorder{}, app: "app", stage: "test"}
 	opt.Token = testToken
 	opt.RequestLog = h.log
 	srv, err := local.Start(context.Background(), opt)
@@ -308,7 +289,7 @@ func (h *harness) assertEmpty() {
 }
 
 // requests returns the API requests logged since the last reset.
-func (h *harness) requests() []local.LogEntry { return h.log.entries(h.t) }
+func (h *harness) requests() []local.LogEntry { return logEntries(h.t, h.log) }
 
 // count counts logged requests matching method and a path suffix or
 // substring.

@@ -59,7 +59,7 @@ func TestKVNamespaceLifecycle(t *testing.T) {
 	}
 
 	// No change: skipped without a request.
-	h.log.reset()
+	h.log.Reset()
 	ev = deploy(obj("values", []any{obj("key", "a", "value", "1"), obj("key", "b", "value", obj("x", 1))}))
 	if got := actions(ev)["app/test/cache"]; !slices.Equal(got, []engine.Action{engine.ActionSkipped}) {
 		t.Fatalf("re-run: actions %v", got)
@@ -70,7 +70,7 @@ func TestKVNamespaceLifecycle(t *testing.T) {
 
 	// A new title renames the namespace in place.
 	created, _ := out.Get("createdAt")
-	h.log.reset()
+	h.log.Reset()
 	ev = deploy(obj("title", "renamed"))
 	if got := actions(ev)["app/test/cache"]; !slices.Equal(got, []engine.Action{engine.ActionUpdating, engine.ActionUpdated}) {
 		t.Fatalf("rename: actions %v", got)

@@ -193,7 +193,7 @@ func TestFullProgram(t *testing.T) {
 	}
 
 	// Re-run without changes: no requests at all.
-	h.log.reset()
+	h.log.Reset()
 	ev := h.mustRun(fullProgram(&res, "src/api.js"))
 	if n := len(h.requests()); n != 0 {
 		t.Errorf("unchanged re-run made %d requests: %v", n, h.requests())
@@ -206,7 +206,7 @@ func TestFullProgram(t *testing.T) {
 
 	// A new migration: only it runs.
 	h.write("migrations/0003_more.sql", "INSERT INTO users (name) VALUES ('linus');")
-	h.log.reset()
+	h.log.Reset()
 	h.mustRun(fullProgram(&res, "src/api.js"))
 	raw, _ = h.api(http.MethodPost, "/d1/database/"+dbID+"/query", map[string]string{"sql": "SELECT count(*) AS n FROM users; SELECT count(*) AS n FROM d1_migrations;"})
 	q = nil

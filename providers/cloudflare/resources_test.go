@@ -28,7 +28,7 @@ func runLifecycle(t *testing.T, h *harness, kind, id string, steps []step) {
 	t.Helper()
 	for i, s := range steps {
 		var out *value.Object
-		h.log.reset()
+		h.log.Reset()
 		ev := h.mustRun(func(ctx context.Context, r *runner) error {
 			var err error
 			out, err = r.apply(ctx, kind, id, s.props)

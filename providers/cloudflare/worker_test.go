@@ -112,7 +112,7 @@ func TestSeedKVWorkerLifecycle(t *testing.T) {
 
 	// Nothing changed: the KV namespace is skipped and the Worker is not
 	// uploaded again.
-	h.log.reset()
+	h.log.Reset()
 	ev = h.mustRun(seedProgram(nil))
 	if got := actions(ev)["app/test/MY_KV"]; !slices.Equal(got, []engine.Action{engine.ActionSkipped}) {
 		t.Errorf("KV on re-run: %v", got)
@@ -125,7 +125,7 @@ func TestSeedKVWorkerLifecycle(t *testing.T) {
 	}
 
 	// --force uploads it again.
-	h.log.reset()
+	h.log.Reset()
 	ev, err := h.run(engine.AppOptions{Force: true}, seedProgram(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +139,7 @@ func TestSeedKVWorkerLifecycle(t *testing.T) {
 
 	// Only the Worker's code changed: only the Worker is uploaded.
 	h.write("src/worker.ts", strings.Replace(seedWorker, "Value: ", "Value is ", 1))
-	h.log.reset()
+	h.log.Reset()
 	ev = h.mustRun(seedProgram(nil))
 	if got := actions(ev)["app/test/MY_KV"]; !slices.Equal(got, []engine.Action{engine.ActionSkipped}) {
 		t.Errorf("KV on code change: %v", got)
@@ -160,7 +160,7 @@ func TestSeedKVWorkerLifecycle(t *testing.T) {
 	}
 
 	// A changed binding is an update too.
-	h.log.reset()
+	h.log.Reset()
 	h.mustRun(func(ctx context.Context, r *runner) error {
 		kv, err := r.apply(ctx, "cloudflare::KVNamespace", "MY_KV", obj("title", "my-kv-namespace"))
 		if err != nil {
@@ -208,12 +208,12 @@ func TestWorkerSecretsNeverOnDisk(t *testing.T) {
 	}
 
 	// The same secret: no upload. Another secret: an upload.
-	h.log.reset()
+	h.log.Reset()
 	h.mustRun(prog("s3cr3t-one"))
 	if n := count(h.requests(), http.MethodPut, "/workers/scripts/app-api-test"); n != 0 {
 		t.Errorf("same secret: %d uploads", n)
 	}
-	h.log.reset()
+	h.log.Reset()
 	h.mustRun(prog("s3cr3t-two"))
 	if n := count(h.requests(), http.MethodPut, "/workers/scripts/app-api-test"); n != 1 {
 		t.Errorf("new secret: %d uploads, want 1", n)
@@ -291,14 +291,14 @@ func TestWorkerAssets(t *testing.T) {
 		t.Errorf("ASSETS binding %v", b)
 	}
 
-	h.log.reset()
+	h.log.Reset()
 	h.mustRun(prog)
 	if n := len(h.requests()); n != 0 {
 		t.Errorf("unchanged assets: %d requests", n)
 	}
 	// One file changes: only it is uploaded.
 	h.write("public/index.html", "<h1>hello again</h1>")
-	h.log.reset()
+	h.log.Reset()
 	h.mustRun(prog)
 	reqs := h.requests()
 	if count(reqs, http.MethodPost, "/assets-upload-session") != 1 || count(reqs, http.MethodPost, "/workers/assets/upload") != 1 ||
@@ -381,7 +381,7 @@ func TestMigrationTagPrecondition(t *testing.T) {
 	}
 	res.Body.Close()
 
-	h.log.reset()
+	h.log.Reset()
 	_, err = h.run(engine.AppOptions{Adopt: true}, func(ctx context.Context, r *runner) error {
 		counter, err := export("DurableObjectNamespace").Build([]value.Value{value.String("counter"), obj("className", "Counter")})
 		if err != nil {

@@ -45,22 +45,38 @@ type Result struct {
 	Host      *runtime.Host
 }
 
-// lockedBuffer is a bytes.Buffer safe for concurrent writes.
-type lockedBuffer struct {
+// Buffer is a bytes.Buffer safe for concurrent use: a log or an output
+// stream written by goroutines while a test reads it.
+type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *Buffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+// String returns what was written so far.
+func (l *Buffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// Bytes returns a copy of what was written so far.
+func (l *Buffer) Bytes() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return bytes.Clone(l.b.Bytes())
+}
+
+// Reset forgets what was written.
+func (l *Buffer) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Reset()
 }
 
 // Registry returns a registry with the Node built-ins and extra modules.
@@ -132,7 +148,7 @@ func RunDir(t testing.TB, dir string, opts Options) Result {
 		res.Formatted = err.Error()
 		return res
 	}
-	var stdout, stderr lockedBuffer
+	var stdout, stderr Buffer
 	h := runtime.New(runtime.Config{
 		Dir: dir, Args: opts.Args, Env: runtime.NewEnv(opts.Env),
 		Stdout: &stdout, Stderr: &stderr, Modules: reg,
