@@ -811,20 +811,11 @@ func (s *subtleAPI) signBytes(a algorithm, k *cryptoKey, data []byte) ([]byte, e
 	if k.kind != "private" {
 		return nil, &DOMError{"InvalidAccessError", "signing needs a private key"}
 	}
-	hashName := k.hash
-	if a.name == "ECDSA" {
-		h, err := s.hashOf(a)
-		if err != nil {
-			return nil, err
-		}
-		hashName = h
+	hashName, digest, err := s.signatureDigest(a, k, data)
+	if err != nil {
+		return nil, err
 	}
-	fn, _ := hashFunc(hashName)
-	h := fn()
-	h.Write(data)
-	digest := h.Sum(nil)
 	var sig []byte
-	var err error
 	switch a.name {
 	case "RSASSA-PKCS1-v1_5":
 		sig, err = rsa.SignPKCS1v15(rand.Reader, k.priv.(*rsa.PrivateKey), cryptoHash(hashName), digest)
@@ -844,6 +835,23 @@ func (s *subtleAPI) signBytes(a algorithm, k *cryptoKey, data []byte) ([]byte, e
 		return nil, &DOMError{"OperationError", err.Error()}
 	}
 	return sig, nil
+}
+
+// signatureDigest hashes data for an RSA or ECDSA signature: with the key's hash, or
+// for ECDSA the one the algorithm names.
+func (s *subtleAPI) signatureDigest(a algorithm, k *cryptoKey, data []byte) (string, []byte, error) {
+	hashName := k.hash
+	if a.name == "ECDSA" {
+		h, err := s.hashOf(a)
+		if err != nil {
+			return "", nil, err
+		}
+		hashName = h
+	}
+	fn, _ := hashFunc(hashName)
+	h := fn()
+	h.Write(data)
+	return hashName, h.Sum(nil), nil
 }
 
 func (s *subtleAPI) saltLength(a algorithm) int {
@@ -879,18 +887,10 @@ func (s *subtleAPI) verify(call goja.FunctionCall) (goja.Value, error) {
 	if k.kind != "public" {
 		return nil, &DOMError{"InvalidAccessError", "verifying needs a public key"}
 	}
-	hashName := k.hash
-	if a.name == "ECDSA" {
-		h, err := s.hashOf(a)
-		if err != nil {
-			return nil, err
-		}
-		hashName = h
+	hashName, digest, err := s.signatureDigest(a, k, data)
+	if err != nil {
+		return nil, err
 	}
-	fn, _ := hashFunc(hashName)
-	h := fn()
-	h.Write(data)
-	digest := h.Sum(nil)
 	switch a.name {
 	case "RSASSA-PKCS1-v1_5":
 		return vm.ToValue(rsa.VerifyPKCS1v15(k.pub.(*rsa.PublicKey), cryptoHash(hashName), digest, sig) == nil), nil
