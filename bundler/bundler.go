@@ -12,7 +12,6 @@ package bundler
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -104,7 +103,7 @@ func Bundle(opts Options) (*Result, error) {
 	outFile := entry + ".bundle.js"
 
 	preambles := newPreambleSet()
-	build := api.Build(api.BuildOptions{
+	build := api.Build(scriptOptions(api.BuildOptions{
 		Stdin: &api.StdinOptions{
 			Contents:   fmt.Sprintf("import * as entry from %s;\nglobalThis.%s = entry;\n", entrySpec, EntryGlobal),
 			ResolveDir: dir,
@@ -112,44 +111,24 @@ func Bundle(opts Options) (*Result, error) {
 			Loader:     api.LoaderJS,
 		},
 		AbsWorkingDir:     dir,
-		Bundle:            true,
-		Write:             false,
 		Metafile:          true,
 		Outfile:           outFile,
-		Format:            api.FormatESModule,
 		Platform:          api.PlatformNode,
-		Target:            api.ESNext,
-		Supported:         programSupported(),
 		MainFields:        []string{"module", "main"},
 		Conditions:        []string{"node", "import", "require", "default"},
 		ResolveExtensions: resolveExtensions(),
 		Define:            programDefines(),
-		Banner:            map[string]string{"js": `(async function(){"use strict";`},
-		Footer:            map[string]string{"js": "})"},
-		Sourcemap:         api.SourceMapExternal,
-		SourcesContent:    api.SourcesContentInclude,
-		Charset:           api.CharsetASCII,
-		LegalComments:     api.LegalCommentsNone,
-		LogLevel:          api.LogLevelSilent,
 		Plugins: []api.Plugin{
 			builtinsPlugin(dir, opts.Modules),
 			metaPlugin(preambles),
 		},
-	})
+	}))
 	if len(build.Errors) > 0 {
 		return nil, newError(dir, build.Errors, preambles)
 	}
 	res := &Result{File: outFile, Warnings: ownWarnings(dir, build.Warnings, preambles)}
-	for _, f := range build.OutputFiles {
-		switch {
-		case strings.HasSuffix(f.Path, ".map"):
-			res.SourceMap = f.Contents
-		default:
-			res.Code = string(f.Contents)
-		}
-	}
-	if res.Code == "" || res.SourceMap == nil {
-		return nil, errors.New("bundle: esbuild produced no output")
+	if res.Code, res.SourceMap, err = scriptOutput(build, "bundle"); err != nil {
+		return nil, err
 	}
 	res.SourceMap, err = finishSourceMap(res.SourceMap, filepath.Dir(outFile), preambles)
 	if err != nil {
@@ -159,6 +138,41 @@ func Bundle(opts Options) (*Result, error) {
 		res.Inputs = metafileInputs(dir, build.Metafile)
 	}
 	return res, nil
+}
+
+// scriptOptions completes build options into those of a script the runtime
+// runs: one bundle whose body is an async function (top-level await) with
+// the syntax goja lacks lowered, and an external source map holding the
+// sources.
+func scriptOptions(o api.BuildOptions) api.BuildOptions {
+	o.Bundle = true
+	o.Write = false
+	o.Format = api.FormatESModule
+	o.Target = api.ESNext
+	o.Supported = programSupported()
+	o.Banner = map[string]string{"js": `(async function(){"use strict";`}
+	o.Footer = map[string]string{"js": "})"}
+	o.Sourcemap = api.SourceMapExternal
+	o.SourcesContent = api.SourcesContentInclude
+	o.Charset = api.CharsetASCII
+	o.LegalComments = api.LegalCommentsNone
+	o.LogLevel = api.LogLevelSilent
+	return o
+}
+
+// scriptOutput returns the code and source map of a build of scriptOptions.
+func scriptOutput(build api.BuildResult, what string) (code string, sourceMap []byte, err error) {
+	for _, f := range build.OutputFiles {
+		if strings.HasSuffix(f.Path, ".map") {
+			sourceMap = f.Contents
+		} else {
+			code = string(f.Contents)
+		}
+	}
+	if code == "" || sourceMap == nil {
+		return "", nil, fmt.Errorf("%s: esbuild produced no output", what)
+	}
+	return code, sourceMap, nil
 }
 
 // programSupported switches off the syntax goja cannot run, so esbuild lowers

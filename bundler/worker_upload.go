@@ -87,48 +87,29 @@ func BundleUploaded(opts UploadOptions) (*Runnable, error) {
 	if file == "" {
 		file = "/worker.bundle.js"
 	}
-	build := api.Build(api.BuildOptions{
+	build := api.Build(scriptOptions(api.BuildOptions{
 		Stdin: &api.StdinOptions{
 			Contents:   stdin,
 			ResolveDir: uploadRoot,
 			Sourcefile: entryName,
 			Loader:     api.LoaderJS,
 		},
-		AbsWorkingDir:  uploadRoot,
-		Bundle:         true,
-		Write:          false,
-		Outfile:        file,
-		Format:         api.FormatESModule,
-		Platform:       api.PlatformNeutral,
-		Target:         api.ESNext,
-		Supported:      programSupported(),
-		Banner:         map[string]string{"js": `(async function(){"use strict";`},
-		Footer:         map[string]string{"js": "})"},
-		Sourcemap:      api.SourceMapExternal,
-		SourcesContent: api.SourcesContentInclude,
-		Charset:        api.CharsetASCII,
-		LegalComments:  api.LegalCommentsNone,
-		LogLevel:       api.LogLevelSilent,
+		AbsWorkingDir: uploadRoot,
+		Outfile:       file,
+		Platform:      api.PlatformNeutral,
 		Plugins: []api.Plugin{
 			builtinsPlugin(uploadRoot, opts.Builtins),
 			uploadPlugin(byName),
 		},
-	})
+	}))
 	if len(build.Errors) > 0 {
 		return nil, newError(uploadRoot, uploadLocations(build.Errors), nil)
 	}
 	r := &Runnable{File: file}
-	for _, f := range build.OutputFiles {
-		if strings.HasSuffix(f.Path, ".map") {
-			r.SourceMap = f.Contents
-		} else {
-			r.Code = string(f.Contents)
-		}
-	}
-	if r.Code == "" || r.SourceMap == nil {
-		return nil, errors.New("worker bundle: esbuild produced no output")
-	}
 	var err error
+	if r.Code, r.SourceMap, err = scriptOutput(build, "worker bundle"); err != nil {
+		return nil, err
+	}
 	if r.SourceMap, err = uploadSourceMap(r.SourceMap); err != nil {
 		return nil, err
 	}
