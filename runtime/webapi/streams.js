@@ -24,6 +24,25 @@
     const size = strategy && strategy.size;
     return typeof size === "function" ? (c) => Number(size(c)) : () => 1;
   };
+  // startUnderlying calls the start method of a stream's source or sink
+  // with its controller, then marks the stream started and calls onStarted;
+  // a throw or a rejection errors the stream.
+  const startUnderlying = (stream, underlying, onStarted) => {
+    let start;
+    try {
+      start = typeof underlying.start === "function" ? underlying.start.call(underlying, stream._controller) : undefined;
+    } catch (e) {
+      stream._error(e);
+      throw e;
+    }
+    Promise.resolve(start).then(
+      () => {
+        stream._started = true;
+        onStarted();
+      },
+      (e) => stream._error(e),
+    );
+  };
   const highWaterMark = (strategy, dflt) => {
     const h = strategy && strategy.highWaterMark !== undefined ? Number(strategy.highWaterMark) : dflt;
     if (Number.isNaN(h) || h < 0) throw new RangeError("highWaterMark must be a non-negative number");
@@ -83,20 +102,7 @@
       this._hwm = highWaterMark(strategy, this._type === "bytes" ? 0 : 1);
       this._size = this._type === "bytes" ? (c) => c.byteLength : sizeOf(strategy);
       this._controller = new ReadableStreamDefaultController(internal, this);
-      let start;
-      try {
-        start = typeof source.start === "function" ? source.start.call(source, this._controller) : undefined;
-      } catch (e) {
-        this._error(e);
-        throw e;
-      }
-      Promise.resolve(start).then(
-        () => {
-          this._started = true;
-          this._pullIfNeeded();
-        },
-        (e) => this._error(e),
-      );
+      startUnderlying(this, source, () => this._pullIfNeeded());
     }
 
     get locked() {
@@ -434,20 +440,7 @@
       this._size = sizeOf(strategy);
       this._controller = new WritableStreamDefaultController(internal, this);
       this._started = false;
-      let start;
-      try {
-        start = typeof sink.start === "function" ? sink.start.call(sink, this._controller) : undefined;
-      } catch (e) {
-        this._error(e);
-        throw e;
-      }
-      Promise.resolve(start).then(
-        () => {
-          this._started = true;
-          this._advance();
-        },
-        (e) => this._error(e),
-      );
+      startUnderlying(this, sink, () => this._advance());
     }
     get locked() {
       return this._writer !== null;
