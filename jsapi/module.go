@@ -3,7 +3,6 @@ package jsapi
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -146,19 +145,9 @@ func (a *API) newRealm(h *runtime.Host) (*realm, error) {
 		given:    map[string]goja.Value{},
 		stops:    newStopWatch(h.Loop()),
 	}
-	factory, err := vm.RunProgram(prog)
-	if err != nil {
+	if r.lib, err = runtime.RunFactory(vm, prog, "alchemy.js", r.natives()); err != nil {
 		return nil, err
 	}
-	fn, ok := goja.AssertFunction(factory)
-	if !ok {
-		return nil, errors.New("alchemy.js: factory is not a function")
-	}
-	lib, err := fn(goja.Undefined(), r.natives())
-	if err != nil {
-		return nil, err
-	}
-	r.lib = lib.(*goja.Object)
 	get := func(obj *goja.Object, name string) (*goja.Object, error) {
 		o, ok := obj.Get(name).(*goja.Object)
 		if !ok {

@@ -125,19 +125,10 @@ func newRealm(h *runtime.Host, fr *fileRun) (*realm, error) {
 		return nil, fmt.Errorf("compile vitest.js: %w", err)
 	}
 	vm := h.VM()
-	factory, err := vm.RunProgram(prog)
+	lib, err := runtime.RunFactory(vm, prog, "vitest.js", fr.natives(vm))
 	if err != nil {
 		return nil, err
 	}
-	fn, ok := goja.AssertFunction(factory)
-	if !ok {
-		return nil, errors.New("vitest.js: the factory is not a function")
-	}
-	libv, err := fn(goja.Undefined(), fr.natives(vm))
-	if err != nil {
-		return nil, err
-	}
-	lib := libv.(*goja.Object)
 	r := &realm{}
 	var errs []error
 	object := func(name string) *goja.Object {

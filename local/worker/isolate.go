@@ -168,20 +168,14 @@ func (iso *isolate) setup(vm *goja.Runtime) error {
 	if err != nil {
 		return fmt.Errorf("compile the worker glue: %w", err)
 	}
-	factory, err := vm.RunProgram(prog)
-	if err != nil {
-		return err
-	}
 	internals, err := webapi.FetchInternals(h)
 	if err != nil {
 		return err
 	}
-	fn, _ := goja.AssertFunction(factory)
-	gv, err := fn(goja.Undefined(), iso.natives(vm), internals)
+	g, err := runtime.RunFactory(vm, prog, "the worker glue", iso.natives(vm), internals)
 	if err != nil {
 		return err
 	}
-	g := gv.(*goja.Object)
 	get := func(name string) goja.Callable {
 		f, _ := goja.AssertFunction(g.Get(name))
 		return f

@@ -2,7 +2,6 @@ package nodelib
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -35,17 +34,5 @@ func loadEvents(h *runtime.Host) (*goja.Object, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile events.js: %w", err)
 	}
-	factory, err := h.VM().RunProgram(prog)
-	if err != nil {
-		return nil, err
-	}
-	fn, ok := goja.AssertFunction(factory)
-	if !ok {
-		return nil, errors.New("events.js: factory is not a function")
-	}
-	v, err := fn(goja.Undefined())
-	if err != nil {
-		return nil, err
-	}
-	return v.(*goja.Object), nil
+	return runtime.RunFactory(h.VM(), prog, "events.js")
 }

@@ -153,14 +153,6 @@ func jslib(h *runtime.Host) (*goja.Object, error) {
 			return nil, fmt.Errorf("compile node.js: %w", err)
 		}
 		vm := h.VM()
-		factory, err := vm.RunProgram(prog)
-		if err != nil {
-			return nil, err
-		}
-		fn, ok := goja.AssertFunction(factory)
-		if !ok {
-			return nil, errors.New("node.js: factory is not a function")
-		}
 		natives := exportsObject(vm, map[string]any{
 			"inspect": func(call goja.FunctionCall) goja.Value {
 				return vm.ToValue(runtime.Inspect(vm, call.Argument(0), runtime.InspectOptions{}))
@@ -170,11 +162,7 @@ func jslib(h *runtime.Host) (*goja.Object, error) {
 				return goja.Undefined()
 			},
 		})
-		lib, err := fn(goja.Undefined(), natives)
-		if err != nil {
-			return nil, err
-		}
-		return lib.(*goja.Object), nil
+		return runtime.RunFactory(vm, prog, "node.js", natives)
 	})
 	if err != nil {
 		return nil, err

@@ -139,25 +139,12 @@ func (r *realm) export(p *jsPart, name string) (goja.Value, error) {
 		if err != nil {
 			return nil, fmt.Errorf("compile %s: %w", p.file, err)
 		}
-		factory, err := r.vm.RunProgram(prog)
-		if err != nil {
-			return nil, err
-		}
-		fn, ok := goja.AssertFunction(factory)
-		if !ok {
-			return nil, fmt.Errorf("%s: factory is not a function", p.file)
-		}
 		var natives goja.Value = goja.Undefined()
 		if p.natives != nil {
 			natives = p.natives(r)
 		}
-		v, err := fn(goja.Undefined(), natives)
-		if err != nil {
+		if exports, err = runtime.RunFactory(r.vm, prog, p.file, natives); err != nil {
 			return nil, err
-		}
-		exports, ok = v.(*goja.Object)
-		if !ok {
-			return nil, errors.New(p.file + ": factory returned no exports")
 		}
 		r.parts[p] = exports
 	}
