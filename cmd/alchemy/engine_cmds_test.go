@@ -2,19 +2,15 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -275,38 +271,13 @@ await Slow("slow", {});
 	if err := os.WriteFile(filepath.Join(dir, "alchemy.run.js"), []byte(prog), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(alchemyBinary(t), "run")
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "started")); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("program did not start: %s", stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	err := cmd.Wait()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
-		t.Fatalf("exit: %v, want status %d\nstdout: %s\nstderr: %s", err, exitInterrupted, stdout.String(), stderr.String())
-	}
+	stdout, _ := interruptRun(t, dir)
 	data, err := os.ReadFile(filepath.Join(dir, ".alchemy/intr/dev/slow.json"))
 	if err != nil || !bytes.Contains(data, []byte(`"status": "creating"`)) {
 		t.Errorf("record: %v\n%s", err, data)
 	}
-	if !strings.Contains(stdout.String(), "1 failed in ") {
-		t.Errorf("no summary: %s", stdout.String())
+	if !strings.Contains(stdout, "1 failed in ") {
+		t.Errorf("no summary: %s", stdout)
 	}
 }
 

@@ -102,10 +102,20 @@ await new Promise(() => {});
 	if err := os.WriteFile(filepath.Join(dir, "alchemy.run.ts"), []byte(prog), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	_, stderr := interruptRun(t, dir)
+	if !strings.Contains(stderr, "alchemy: interrupted") {
+		t.Errorf("stderr = %q", stderr)
+	}
+}
+
+// interruptRun runs `alchemy run` in dir, sends it SIGINT once the program
+// has written the file "started", and checks that it exits with status 130.
+func interruptRun(t *testing.T, dir string) (stdout, stderr string) {
+	t.Helper()
 	cmd := exec.Command(alchemyBinary(t), "run")
 	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +126,7 @@ await new Promise(() => {});
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			t.Fatalf("program did not start: %s", stderr.String())
+			t.Fatalf("program did not start: %s", errOut.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -126,9 +136,7 @@ await new Promise(() => {});
 	err := cmd.Wait()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
-		t.Fatalf("exit: %v, want status %d\nstderr: %s", err, exitInterrupted, stderr.String())
+		t.Fatalf("exit: %v, want status %d\nstdout: %s\nstderr: %s", err, exitInterrupted, out.String(), errOut.String())
 	}
-	if !strings.Contains(stderr.String(), "alchemy: interrupted") {
-		t.Errorf("stderr = %q", stderr.String())
-	}
+	return out.String(), errOut.String()
 }
