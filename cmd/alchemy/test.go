@@ -67,20 +67,20 @@ func testFlags() []testFlag {
 			return nil
 		}}
 	}
+	stringFlag := func(names []string, value, help string, field func(*testOptions) *string) testFlag {
+		return testFlag{names: names, value: value, help: help, set: func(o *testOptions, v string) error {
+			*field(o) = v
+			return nil
+		}}
+	}
 	return []testFlag{
 		boolFlag("remote", "deploy to the configured Cloudflare account instead of an in-process local one", func(o *testOptions) *bool { return &o.remote }),
 		boolFlag("watch", "run again when a test file or a file it imports changes", func(o *testOptions) *bool { return &o.watch }),
 		boolFlag("bail", "stop at the first failure", func(o *testOptions) *bool { return &o.bail }),
 		boolFlag("keep", "destroy nothing the tests created (failed tests included) and keep the test state", func(o *testOptions) *bool { return &o.keep }),
 		boolFlag("json", "write the results as one JSON document on stdout", func(o *testOptions) *bool { return &o.json }),
-		{names: []string{"-t", "--test-name-pattern"}, value: "NAME", help: "run only tests whose full name matches NAME (a regular expression, or text)", set: func(o *testOptions, v string) error {
-			o.name = v
-			return nil
-		}},
-		{names: []string{"--stage"}, value: "NAME", help: "stage of the test apps (else $ALCHEMY_STAGE, $STAGE, $USER, $USERNAME, else dev)", set: func(o *testOptions, v string) error {
-			o.stage = v
-			return nil
-		}},
+		stringFlag([]string{"-t", "--test-name-pattern"}, "NAME", "run only tests whose full name matches NAME (a regular expression, or text)", func(o *testOptions) *string { return &o.name }),
+		stringFlag([]string{"--stage"}, "NAME", "stage of the test apps (else $ALCHEMY_STAGE, $STAGE, $USER, $USERNAME, else dev)", func(o *testOptions) *string { return &o.stage }),
 		{names: []string{"--timeout"}, value: "DURATION", help: "default timeout of each test and hook (30s; 150s with --remote)", set: func(o *testOptions, v string) error {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
@@ -97,14 +97,8 @@ func testFlags() []testFlag {
 			o.parallel = n
 			return nil
 		}},
-		{names: []string{"--env-file"}, value: "FILE", help: "load FILE into the environment first (default .env when it exists)", set: func(o *testOptions, v string) error {
-			o.envFile = v
-			return nil
-		}},
-		{names: []string{"--root-dir"}, value: "DIR", help: "where test files are searched for (default: the working directory)", set: func(o *testOptions, v string) error {
-			o.rootDir = v
-			return nil
-		}},
+		stringFlag([]string{"--env-file"}, "FILE", "load FILE into the environment first (default .env when it exists)", func(o *testOptions) *string { return &o.envFile }),
+		stringFlag([]string{"--root-dir"}, "DIR", "where test files are searched for (default: the working directory)", func(o *testOptions) *string { return &o.rootDir }),
 	}
 }
 
