@@ -272,6 +272,31 @@ func (s *Store) D1ExecByID(ctx context.Context, id string, stmts []D1Statement) 
 	return results, nil
 }
 
+// ScanRows reads every row of rows, as the driver's values, and closes it.
+func ScanRows(rows *sql.Rows) (cols []string, out [][]any, err error) {
+	defer func() {
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if cols, err = rows.Columns(); err != nil {
+		return nil, nil, err
+	}
+	out = [][]any{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, nil, err
+		}
+		out = append(out, vals)
+	}
+	return cols, out, rows.Err()
+}
+
 func d1Run(ctx context.Context, conn *sql.Conn, query string, params []any) (D1Result, error) {
 	start := time.Now()
 	var res D1Result
@@ -281,33 +306,13 @@ func d1Run(ctx context.Context, conn *sql.Conn, query string, params []any) (D1R
 	if err != nil {
 		return res, err
 	}
-	cols, err := rows.Columns()
-	if err != nil {
-		rows.Close()
+	if res.Columns, res.Rows, err = ScanRows(rows); err != nil {
 		return res, err
 	}
-	res.Columns = cols
-	res.Rows = [][]any{}
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			rows.Close()
-			return res, err
-		}
+	for _, vals := range res.Rows {
 		for i, v := range vals {
 			vals[i] = d1Value(v)
 		}
-		res.Rows = append(res.Rows, vals)
-	}
-	if err := rows.Close(); err != nil {
-		return res, err
-	}
-	if err := rows.Err(); err != nil {
-		return res, err
 	}
 	var after int64
 	conn.QueryRowContext(ctx, "SELECT total_changes()").Scan(&after)

@@ -578,25 +578,8 @@ func (s *objectStore) exec(query string, params []any) (sqlResult, error) {
 		if err != nil {
 			return sqlResult{}, fmt.Errorf("%s: SQLITE_ERROR", store.SQLiteMessage(err))
 		}
-		cols, _ := rows.Columns()
-		res = sqlResult{cols: cols, rows: [][]any{}}
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return sqlResult{}, err
-			}
-			res.rows = append(res.rows, vals)
-		}
-		err = rows.Close()
-		if err == nil {
-			err = rows.Err()
-		}
-		if err != nil {
+		res = sqlResult{}
+		if res.cols, res.rows, err = store.ScanRows(rows); err != nil {
 			return sqlResult{}, fmt.Errorf("%s: SQLITE_ERROR", store.SQLiteMessage(err))
 		}
 		var after int64
