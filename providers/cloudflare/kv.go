@@ -78,11 +78,7 @@ func (k *kvProvider) Update(ctx context.Context, req *engine.Request) (*value.Ob
 			return nil, wrap(req, err)
 		}
 	}
-	created, ok := req.Output.Get("createdAt")
-	if !ok {
-		created = nowMillis()
-	}
-	return k.finish(ctx, req, cl, p, id, title, created)
+	return k.finish(ctx, req, cl, p, id, title, previousOr(req, "createdAt", nowMillis()))
 }
 
 // finish writes the values and builds the output.

@@ -8,6 +8,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v6/option"
 
 	"github.com/alchemy-go/alchemy/engine"
+	"github.com/alchemy-go/alchemy/value"
 )
 
 // The steps below are the lifecycle the account's named resources share
@@ -161,4 +162,24 @@ func (c *Cloudflare) deleteByID(ctx context.Context, req *engine.Request, field,
 		return nil
 	}
 	return wrap(req, deleteInAccount(ctx, cl, fmt.Sprintf("delete %s %s", what, id), prefix+id))
+}
+
+// previousOr returns field of the resource's previous output, or v when it
+// has none (a create).
+func previousOr(req *engine.Request, field string, v value.Value) value.Value {
+	if prev, ok := req.Output.Get(field); ok {
+		return prev
+	}
+	return v
+}
+
+// stampTimes sets the output's createdAt (kept from the previous output)
+// and updatedAt (now when the resource changed, else kept).
+func stampTimes(out *value.Object, req *engine.Request, now value.Value, changed bool) {
+	out.Set("createdAt", previousOr(req, "createdAt", now))
+	if changed {
+		out.Set("updatedAt", now)
+	} else {
+		out.Set("updatedAt", previousOr(req, "updatedAt", now))
+	}
 }

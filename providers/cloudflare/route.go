@@ -187,12 +187,7 @@ func (d *domainProvider) apply(ctx context.Context, req *engine.Request) (*value
 		zone, _, _ := p.str("zoneId")
 		out.Set("zoneId", value.String(orDefault(zone, noopZone)))
 		out.Set("environment", value.String(env))
-		created, ok := req.Output.Get("createdAt")
-		if !ok {
-			created = nowMillis()
-		}
-		out.Set("createdAt", created)
-		out.Set("updatedAt", nowMillis())
+		stampTimes(out, req, nowMillis(), true)
 		return out, nil
 	}
 	zone, err := zoneOf(ctx, cl, p, host)
@@ -234,17 +229,7 @@ func (d *domainProvider) apply(ctx context.Context, req *engine.Request) (*value
 	out.Set("zoneId", value.String(zone))
 	out.Set("id", value.String(result.ID))
 	out.Set("environment", value.String(orDefault(result.Environment, env)))
-	now := nowMillis()
-	created, ok := req.Output.Get("createdAt")
-	if !ok {
-		created = now
-	}
-	out.Set("createdAt", created)
-	updated, ok := req.Output.Get("updatedAt")
-	if put || !ok {
-		updated = now
-	}
-	out.Set("updatedAt", updated)
+	stampTimes(out, req, nowMillis(), put)
 	return out, nil
 }
 

@@ -612,17 +612,7 @@ func (w *workerProvider) finish(ctx context.Context, pl *workerPlan, deployed bo
 		v, _ := p.get(f)
 		out.Set(f, v)
 	}
-	now := value.DateOf(timeNow())
-	created, ok := req.Output.Get("createdAt")
-	if !ok {
-		created = now
-	}
-	out.Set("createdAt", created)
-	updated, ok := req.Output.Get("updatedAt")
-	if deployed || !ok {
-		updated = now
-	}
-	out.Set("updatedAt", updated)
+	stampTimes(out, req, value.DateOf(timeNow()), deployed)
 	v, _ := p.get("eventSources")
 	out.Set("eventSources", v)
 	out.Set("url", strOrAbsent(url))
