@@ -14,7 +14,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -99,7 +98,7 @@ func measureTool(t tool, root string, starts, edits int) error {
 		if err := t.setup(d); err != nil {
 			return err
 		}
-		port, err := freePort()
+		port, err := measure.FreePort()
 		if err != nil {
 			return err
 		}
@@ -192,15 +191,6 @@ func writeWorker(dir, body string) error {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(dir, "worker.ts"))
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 func minOf(xs []time.Duration) time.Duration {

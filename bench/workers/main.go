@@ -31,7 +31,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/textproto"
 	"os"
@@ -206,15 +205,6 @@ func installWorkerd(tmp string) (string, error) {
 	return bins[0], nil
 }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 // server is a server process under load.
 type server struct {
 	cmd *exec.Cmd
@@ -284,7 +274,7 @@ func benchWorkerd(o options, tmp, name, src string) (result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return result{}, err
 	}
-	port, err := freePort()
+	port, err := measure.FreePort()
 	if err != nil {
 		return result{}, err
 	}
@@ -322,7 +312,7 @@ const kvWorker :Workerd.Worker = (
 }
 
 func benchAlchemy(o options, tmp, name, src string) (result, error) {
-	port, err := freePort()
+	port, err := measure.FreePort()
 	if err != nil {
 		return result{}, err
 	}

@@ -7,6 +7,7 @@ package measure
 import (
 	"cmp"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,3 +92,13 @@ func Millis(d time.Duration) float64 { return float64(d) / float64(time.Millisec
 
 // MiB expresses a size in bytes in mebibytes.
 func MiB(bytes int64) float64 { return float64(bytes) / (1 << 20) }
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
