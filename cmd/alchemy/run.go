@@ -123,8 +123,13 @@ func providers(opts *RunOptions, env *runtime.Env, cwd string) (*engine.Registry
 // cloudflareModule is alchemy/cloudflare: the provider package describes
 // its exports in the value model, each maps onto the JS bridge.
 func cloudflareModule() jsapi.Module {
+	return jsModule(cloudflare.Module())
+}
+
+// jsModule maps the exports of alchemy/cloudflare onto the JS bridge.
+func jsModule(exports []cloudflare.Export) jsapi.Module {
 	m := jsapi.Module{Name: cloudflare.ModuleName}
-	for _, e := range cloudflare.Module() {
+	for _, e := range exports {
 		if e.Kind == cloudflare.ExportResource {
 			m.Resources = append(m.Resources, cloudflareResource(e))
 			continue
@@ -138,13 +143,14 @@ func cloudflareModule() jsapi.Module {
 // the resources' output methods (R2Bucket's object methods) bound to the
 // run's providers.
 func cloudflareModuleFor(api *jsapi.API) jsapi.Module {
-	m := cloudflareModule()
+	exports := cloudflare.Module()
+	m := jsModule(exports)
 	cf := cloudflare.Of(api.Registry())
 	if cf == nil {
 		return m
 	}
 	methods := map[string][]jsapi.OutputMethod{}
-	for _, e := range cloudflare.Module() {
+	for _, e := range exports {
 		for _, meth := range e.Methods {
 			methods[e.Name] = append(methods[e.Name], jsapi.OutputMethod{Name: meth.Name,
 				Call: func(ctx context.Context, out *value.Object, args []value.Value) (value.Value, error) {

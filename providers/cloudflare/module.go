@@ -3,6 +3,7 @@ package cloudflare
 import (
 	"fmt"
 
+	"github.com/alchemy-go/alchemy/providers/schema"
 	"github.com/alchemy-go/alchemy/value"
 )
 
@@ -73,8 +74,16 @@ type Export struct {
 
 // Module returns the exports of alchemy/cloudflare.
 func Module() []Export {
+	schemas := map[string]schema.Kind{}
+	for _, s := range Schemas() {
+		schemas[s.Kind] = s
+	}
 	resource := func(name, kind string, optional bool, normalize func(NormalizeContext, string, value.Value) (value.Value, error)) Export {
-		return Export{Name: name, Kind: ExportResource, ResourceKind: kind, PropsOptional: optional, Normalize: checked(kind, normalize)}
+		s, ok := schemas[kind]
+		if !ok {
+			panic(fmt.Sprintf("cloudflare: no schema for %s", kind)) // Schemas lists every kind of Kinds
+		}
+		return Export{Name: name, Kind: ExportResource, ResourceKind: kind, PropsOptional: optional, Normalize: checked(s, normalize)}
 	}
 	worker := resource("Worker", KindWorker, false, normalizeWorker)
 	worker.NoUndefinedIn = []string{"bindings"}

@@ -98,23 +98,12 @@ func Schemas() []schema.Kind {
 	}
 }
 
-// schemaOf returns the schema of a resource kind of this package.
-func schemaOf(kind string) schema.Kind {
-	for _, s := range Schemas() {
-		if s.Kind == kind {
-			return s
-		}
-	}
-	panic(fmt.Sprintf("cloudflare: no schema for %s", kind)) // Schemas lists every kind of Kinds
-}
-
 // checked returns the props normalization of a resource kind: the props are checked against the kind's
-// schema, then normalized (when normalize is set) or passed on as they are.
-func checked(kind string, normalize func(NormalizeContext, string, value.Value) (value.Value, error)) func(NormalizeContext, string, value.Value) (value.Value, error) {
-	s := schemaOf(kind)
+// schema s, then normalized (when normalize is set) or passed on as they are.
+func checked(s schema.Kind, normalize func(NormalizeContext, string, value.Value) (value.Value, error)) func(NormalizeContext, string, value.Value) (value.Value, error) {
 	return func(ctx NormalizeContext, id string, props value.Value) (value.Value, error) {
 		if err := s.CheckProps(props); err != nil {
-			return nil, fmt.Errorf("%s %q: %w", shortKind(kind), id, err)
+			return nil, fmt.Errorf("%s %q: %w", shortKind(s.Kind), id, err)
 		}
 		if normalize == nil {
 			return props, nil
