@@ -25,6 +25,11 @@ type liveScript struct {
 	tried   uint64        // the generation of the newest finished load
 	failed  error         // why generation tried does not serve, when cur is older
 	loading chan struct{} // closed when the load in progress finishes
+	// logged identifies the load error last logged (the version that
+	// failed and why) until a load succeeds: a deploy changes a script
+	// several times (its code, then its workers.dev route or crons), and
+	// a version that cannot run is reported once, not once per change.
+	logged string
 }
 
 // errNoScript is the load error of a Worker that is not deployed.
@@ -82,6 +87,20 @@ func (w *liveScript) startLoad() chan struct{} {
 func (w *liveScript) load(gen uint64, done chan struct{}) {
 	v := w.rt.newVersion(w)
 	w.mu.Lock()
+	var report string
+	switch {
+	case v.err == nil:
+		w.logged = ""
+	case errors.Is(v.err, errNoScript) || errors.Is(v.err, ErrClosed):
+	default:
+		var versionID string
+		if v.script != nil {
+			versionID = v.script.VersionID
+		}
+		if id := versionID + "\x00" + v.err.Error(); id != w.logged {
+			report, w.logged = v.err.Error(), id
+		}
+	}
 	retired := w.cur
 	if v.err != nil && !errors.Is(v.err, errNoScript) && retired != nil && retired.err == nil {
 		w.failed, retired = v.err, v
@@ -95,6 +114,11 @@ func (w *liveScript) load(gen uint64, done chan struct{}) {
 		w.startLoad()
 	}
 	w.mu.Unlock()
+	// Logged before waiters wake, so that the reason comes before what
+	// they print about it.
+	if report != "" {
+		w.rt.errorf(w.key.script, "%s", report)
+	}
 	close(done)
 	if retired != nil {
 		retired.retire()
@@ -157,10 +181,7 @@ func (rt *Runtime) newVersion(w *liveScript) *version {
 	v.refs.Store(1)
 	v.isolates = make([]*isolate, rt.opts.Isolates)
 	if err := v.load(); err != nil {
-		if !errors.Is(err, errNoScript) && !errors.Is(err, ErrClosed) {
-			rt.errorf(w.key.script, "%s", err.Error())
-		}
-		v.err = err
+		v.err = err // logged by the script's load
 	}
 	return v
 }
