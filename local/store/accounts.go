@@ -19,7 +19,7 @@ type Account struct {
 // with, creating and remembering a random one on first use.
 func (s *Store) DefaultAccountID(ctx context.Context) (string, error) {
 	var id string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'default_account'`).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			id = NewID()
@@ -36,7 +36,7 @@ func (s *Store) DefaultAccountID(ctx context.Context) (string, error) {
 // SetDefaultAccountID makes id the account this data directory serves when
 // no account is named.
 func (s *Store) SetDefaultAccountID(ctx context.Context, id string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('default_account', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, id)
 		return err
 	})
@@ -48,7 +48,7 @@ func (s *Store) SetDefaultAccountID(ctx context.Context, id string) error {
 
 // EnsureAccount creates the account if it does not exist yet.
 func (s *Store) EnsureAccount(ctx context.Context, id, name string) (Account, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO accounts (id, name, created_on) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`, id, name, s.stamp())
 		return err
 	})
@@ -108,7 +108,7 @@ func (s *Store) SetSubdomain(ctx context.Context, account, sub string) error {
 	if !validLabel(sub) {
 		return fmt.Errorf("workers.dev subdomain %q: %w: want letters, digits and dashes", sub, ErrInvalid)
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var owner string
 		err := tx.QueryRowContext(ctx, `SELECT account_id FROM subdomains WHERE subdomain = ?`, sub).Scan(&owner)
 		if err == nil && owner != account {
@@ -125,7 +125,7 @@ func (s *Store) SetSubdomain(ctx context.Context, account, sub string) error {
 
 // DeleteSubdomain unregisters the account's workers.dev subdomain.
 func (s *Store) DeleteSubdomain(ctx context.Context, account string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM subdomains WHERE account_id = ?`, account)
 		return err
 	})
@@ -171,7 +171,7 @@ func (s *Store) CreateZone(ctx context.Context, account, name string) (Zone, err
 	}
 	z := Zone{ID: NewID(), AccountID: account, Name: name, Status: "active", CreatedOn: s.stamp()}
 	z.ModifiedOn = z.CreatedOn
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		tx.QueryRowContext(ctx, `SELECT count(*) FROM zones WHERE name = ?`, name).Scan(&n)
 		if n > 0 {
@@ -261,7 +261,7 @@ func (s *Store) ZoneForHost(ctx context.Context, hostname string) (Zone, error) 
 
 // DeleteZone removes a zone with its routes.
 func (s *Store) DeleteZone(ctx context.Context, id string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM zones WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("zone %s: delete: %w", id, err)

@@ -33,7 +33,7 @@ func (s *Store) CreateD1(ctx context.Context, account, name, location, jurisdict
 		return D1Database{}, fmt.Errorf("d1: create: %w: empty name", ErrInvalid)
 	}
 	db := D1Database{UUID: NewUUID(), AccountID: account, Name: name, CreatedAt: s.stamp(), Jurisdiction: jurisdiction, Location: location, ReadReplication: "disabled"}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		tx.QueryRowContext(ctx, `SELECT count(*) FROM d1_databases WHERE account_id = ? AND name = ?`, account, name).Scan(&n)
 		if n > 0 {
@@ -110,7 +110,7 @@ func (s *Store) SetD1ReadReplication(ctx context.Context, account, id, mode stri
 	if mode != "auto" && mode != "disabled" {
 		return D1Database{}, fmt.Errorf("d1 %s: read_replication.mode %q: %w: want auto or disabled", id, mode, ErrInvalid)
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE d1_databases SET read_replication = ? WHERE account_id = ? AND uuid = ?`, mode, account, id)
 		if err != nil {
 			return err
@@ -128,7 +128,7 @@ func (s *Store) SetD1ReadReplication(ctx context.Context, account, id, mode stri
 
 // DeleteD1 removes a database and its file.
 func (s *Store) DeleteD1(ctx context.Context, account, id string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM d1_databases WHERE account_id = ? AND uuid = ?`, account, id)
 		if err != nil {
 			return err

@@ -24,7 +24,7 @@ func (s *Store) CreateKVNamespace(ctx context.Context, account, title string) (K
 		return KVNamespace{}, fmt.Errorf("kv namespace: %w: empty title", ErrInvalid)
 	}
 	ns := KVNamespace{ID: NewID(), AccountID: account, Title: title, CreatedOn: s.stamp()}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := kvTitleFree(ctx, tx, account, title, ""); err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func (s *Store) KVNamespace(ctx context.Context, account, id string) (KVNamespac
 
 // RenameKVNamespace changes a namespace's title.
 func (s *Store) RenameKVNamespace(ctx context.Context, account, id, title string) (KVNamespace, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := kvTitleFree(ctx, tx, account, title, id); err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func (s *Store) RenameKVNamespace(ctx context.Context, account, id, title string
 
 // DeleteKVNamespace removes a namespace and its entries.
 func (s *Store) DeleteKVNamespace(ctx context.Context, account, id string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM kv_namespaces WHERE account_id = ? AND id = ?`, account, id)
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func (s *Store) KVPutMany(ctx context.Context, namespace string, entries []KVEnt
 			return fmt.Errorf("kv %s: put %q: %w: metadata is not JSON", namespace, e.Key, ErrInvalid)
 		}
 	}
-	err := s.dataTx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, e := range entries {
 			var md any
 			if e.Metadata != nil {
@@ -204,7 +204,7 @@ func (s *Store) KVGet(ctx context.Context, namespace, key string) (KVEntry, erro
 
 // KVDelete removes keys; missing keys are not an error.
 func (s *Store) KVDelete(ctx context.Context, namespace string, keys ...string) error {
-	err := s.dataTx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM kv_entries WHERE namespace_id = ? AND key = ?`, namespace, k); err != nil {
 				return err

@@ -63,7 +63,7 @@ func (s *Store) CreateQueue(ctx context.Context, account, name string, settings 
 	raw, _ := json.Marshal(set)
 	id := NewID()
 	now := s.stamp()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		tx.QueryRowContext(ctx, `SELECT count(*) FROM queues WHERE account_id = ? AND name = ?`, account, name).Scan(&n)
 		if n > 0 {
@@ -163,7 +163,7 @@ func (s *Store) Queues(ctx context.Context, account string) ([]Queue, error) {
 
 // UpdateQueue renames a queue and/or replaces its settings (nil = keep).
 func (s *Store) UpdateQueue(ctx context.Context, account, id string, name *string, settings *QueueSettings) (Queue, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var cur, set string
 		err := tx.QueryRowContext(ctx, `SELECT name, settings FROM queues WHERE account_id = ? AND id = ?`, account, id).Scan(&cur, &set)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -198,7 +198,7 @@ func (s *Store) UpdateQueue(ctx context.Context, account, id string, name *strin
 
 // DeleteQueue removes a queue with its consumers and messages.
 func (s *Store) DeleteQueue(ctx context.Context, account, id string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM queues WHERE account_id = ? AND id = ?`, account, id)
 		if err != nil {
 			return err
@@ -227,7 +227,7 @@ func (s *Store) CreateConsumer(ctx context.Context, account, queueID string, c C
 	c.QueueID = queueID
 	c.CreatedOn = s.stamp()
 	raw, _ := json.Marshal(c.Settings)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM queues WHERE account_id = ? AND id = ?`, account, queueID).Scan(&n); err != nil {
 			return err
@@ -252,7 +252,7 @@ func (s *Store) CreateConsumer(ctx context.Context, account, queueID string, c C
 // UpdateConsumer replaces a consumer's script, dead letter queue and settings.
 func (s *Store) UpdateConsumer(ctx context.Context, account, queueID, id string, c Consumer) (Consumer, error) {
 	raw, _ := json.Marshal(c.Settings)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE queue_consumers SET script = ?, dead_letter_queue = ?, settings = ? WHERE id = ? AND queue_id IN (SELECT id FROM queues WHERE account_id = ? AND id = ?)`,
 			c.Script, c.DeadLetterQueue, string(raw), id, account, queueID)
 		if err != nil {
@@ -271,7 +271,7 @@ func (s *Store) UpdateConsumer(ctx context.Context, account, queueID, id string,
 
 // DeleteConsumer detaches a consumer.
 func (s *Store) DeleteConsumer(ctx context.Context, account, queueID, id string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM queue_consumers WHERE id = ? AND queue_id IN (SELECT id FROM queues WHERE account_id = ? AND id = ?)`, id, account, queueID)
 		if err != nil {
 			return err
@@ -354,7 +354,7 @@ func (s *Store) SendMessages(ctx context.Context, account, queueID string, msgs 
 		return err
 	}
 	now := s.now()
-	err = s.dataTx(ctx, func(tx *sql.Tx) error {
+	err = s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, m := range msgs {
 			ct := m.ContentType
 			if ct == "" {
@@ -391,7 +391,7 @@ func (s *Store) PullMessages(ctx context.Context, account, queueID string, batch
 	}
 	var out []QueueMessage
 	now := s.now()
-	err := s.dataTx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM queues WHERE account_id = ? AND id = ?`, account, queueID).Scan(&n); err != nil {
 			return err
@@ -440,7 +440,7 @@ type Retry struct {
 // It returns how many of each were applied.
 func (s *Store) AckMessages(ctx context.Context, account, queueID string, acks []string, retries []Retry) (acked, retried int, err error) {
 	now := s.now()
-	err = s.dataTx(ctx, func(tx *sql.Tx) error {
+	err = s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, a := range acks {
 			if a == "" {
 				continue
@@ -477,7 +477,7 @@ func (s *Store) AckMessages(ctx context.Context, account, queueID string, acks [
 // MoveMessage moves a leased message to another queue (a dead letter
 // queue), resetting its attempts.
 func (s *Store) MoveMessage(ctx context.Context, account, fromQueue, leaseID, toQueue string) error {
-	err := s.dataTx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE queue_messages SET queue_id = ?, lease_id = '', attempts = 0, visible_at = ? WHERE queue_id = ? AND lease_id = ?`,
 			toQueue, s.now().UnixMilli(), fromQueue, leaseID)
 		if err != nil {
@@ -504,7 +504,7 @@ func (s *Store) QueueBacklog(ctx context.Context, queueID string) (int, error) {
 
 // PurgeQueue deletes every message of a queue.
 func (s *Store) PurgeQueue(ctx context.Context, account, queueID string) error {
-	return s.dataTx(ctx, func(tx *sql.Tx) error {
+	return s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM queue_messages WHERE queue_id IN (SELECT id FROM queues WHERE account_id = ? AND id = ?)`, account, queueID)
 		return err
 	})

@@ -40,7 +40,7 @@ func (s *Store) CreateBucket(ctx context.Context, b Bucket) (Bucket, error) {
 		b.StorageClass = "Standard"
 	}
 	b.CreationDate = s.stamp()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		tx.QueryRowContext(ctx, `SELECT count(*) FROM r2_buckets WHERE account_id = ? AND name = ?`, b.AccountID, b.Name).Scan(&n)
 		if n > 0 {
@@ -108,7 +108,7 @@ func (s *Store) Buckets(ctx context.Context, account string) ([]Bucket, error) {
 
 // SetBucketStorageClass changes a bucket's default storage class.
 func (s *Store) SetBucketStorageClass(ctx context.Context, account, name, class string) (Bucket, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE r2_buckets SET storage_class = ? WHERE account_id = ? AND name = ?`, class, account, name)
 		if err != nil {
 			return err
@@ -126,7 +126,7 @@ func (s *Store) SetBucketStorageClass(ctx context.Context, account, name, class 
 
 // DeleteBucket removes an empty bucket.
 func (s *Store) DeleteBucket(ctx context.Context, account, name string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM r2_objects WHERE account_id = ? AND bucket = ?`, account, name).Scan(&n); err != nil {
 			return err
@@ -219,7 +219,7 @@ func (s *Store) PutObject(ctx context.Context, account, bucket, key string, body
 	httpMD, _ := json.Marshal(o.HTTPMetadata)
 	customMD, _ := json.Marshal(o.CustomMetadata)
 	var old string
-	err = s.dataTx(ctx, func(tx *sql.Tx) error {
+	err = s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT blob FROM r2_objects WHERE account_id = ? AND bucket = ? AND key = ?`, account, bucket, key).Scan(&old)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -290,7 +290,7 @@ func (s *Store) GetObject(ctx context.Context, account, bucket, key string) (Obj
 // DeleteObjects removes objects; missing keys are ignored.
 func (s *Store) DeleteObjects(ctx context.Context, account, bucket string, keys ...string) error {
 	var blobs []string
-	err := s.dataTx(ctx, func(tx *sql.Tx) error {
+	err := s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, k := range keys {
 			var blob string
 			err := tx.QueryRowContext(ctx, `DELETE FROM r2_objects WHERE account_id = ? AND bucket = ? AND key = ? RETURNING blob`, account, bucket, k).Scan(&blob)
@@ -429,7 +429,7 @@ func (s *Store) SetBucketConfig(ctx context.Context, account, bucket, kind strin
 	if _, err := s.Bucket(ctx, account, bucket); err != nil {
 		return err
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if value == nil {
 			_, err := tx.ExecContext(ctx, `DELETE FROM r2_bucket_config WHERE account_id = ? AND bucket = ? AND kind = ?`, account, bucket, kind)
 			return err

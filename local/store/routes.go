@@ -22,7 +22,7 @@ func (s *Store) CreateRoute(ctx context.Context, zoneID, pattern, script string)
 	if strings.TrimSpace(pattern) == "" {
 		return r, fmt.Errorf("route: %w: empty pattern", ErrInvalid)
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		tx.QueryRowContext(ctx, `SELECT count(*) FROM routes WHERE zone_id = ? AND pattern = ?`, zoneID, pattern).Scan(&n)
 		if n > 0 {
@@ -67,7 +67,7 @@ func (s *Store) Route(ctx context.Context, zoneID, id string) (Route, error) {
 
 // UpdateRoute changes a route's pattern and script.
 func (s *Store) UpdateRoute(ctx context.Context, zoneID, id, pattern, script string) (Route, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		tx.QueryRowContext(ctx, `SELECT count(*) FROM routes WHERE zone_id = ? AND pattern = ? AND id != ?`, zoneID, pattern, id).Scan(&n)
 		if n > 0 {
@@ -94,7 +94,7 @@ func (s *Store) DeleteRoute(ctx context.Context, zoneID, id string) error {
 }
 
 func (s *Store) deleteOne(ctx context.Context, what, q string, args ...any) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return err
@@ -204,7 +204,7 @@ func (s *Store) PutCustomDomain(ctx context.Context, d CustomDomain) (CustomDoma
 	if d.Environment == "" {
 		d.Environment = "production"
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var id, owner, cert string
 		err := tx.QueryRowContext(ctx, `SELECT id, account_id, cert_id FROM custom_domains WHERE hostname = ?`, d.Hostname).Scan(&id, &owner, &cert)
 		switch {
@@ -299,7 +299,7 @@ func (s *Store) PutWorkflow(ctx context.Context, account, name, className, scrip
 		return Workflow{}, fmt.Errorf("workflow %q: %w: names are 1–63 characters of a-z, 0-9, - and _", name, ErrInvalid)
 	}
 	now := s.stamp()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO workflows (id, account_id, name, class_name, script_name, created_on, modified_on) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (account_id, name) DO UPDATE SET class_name = excluded.class_name, script_name = excluded.script_name, modified_on = excluded.modified_on`,
 			NewUUID(), account, name, className, scriptName, now, now)
@@ -349,7 +349,7 @@ func (s *Store) DeleteWorkflow(ctx context.Context, account, name string) error 
 
 // PutAsset stores a static asset by its content hash.
 func (s *Store) PutAsset(ctx context.Context, hash, contentType string, content []byte) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO assets (hash, content_type, content) VALUES (?, ?, ?) ON CONFLICT (hash) DO UPDATE SET content_type = excluded.content_type, content = excluded.content`,
 			hash, contentType, content)
 		return err

@@ -209,7 +209,7 @@ func (s *Store) PutScript(ctx context.Context, account, name string, up ScriptUp
 		return nil, fmt.Errorf("script %q: %w: no module named %q was uploaded", name, ErrInvalid, entry)
 	}
 	now := s.stamp()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		prev, err := s.scriptTx(ctx, tx, account, name)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
@@ -711,7 +711,7 @@ func (e *ScriptDependencyError) Unwrap() error { return ErrPrecondition }
 // owns Durable Object namespaces; with force those go too, with the
 // script's queue consumers and custom domains.
 func (s *Store) DeleteScript(ctx context.Context, account, name string, force bool) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM scripts WHERE account_id = ? AND name = ?`, account, name).Scan(&n); err != nil {
 			return err
@@ -765,7 +765,7 @@ type SettingsPatch struct {
 
 // PatchScriptSettings applies a settings change as a new version.
 func (s *Store) PatchScriptSettings(ctx context.Context, account, name string, p SettingsPatch) (*Script, error) {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		sc, err := s.scriptTx(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -825,7 +825,7 @@ func (s *Store) UpdateScriptContent(ctx context.Context, account, name, mainModu
 	if entry == "" || !slices.ContainsFunc(modules, func(m Module) bool { return m.Name == entry }) {
 		return nil, fmt.Errorf("script %q: content: %w: no entry module %q among the parts", name, ErrInvalid, entry)
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		sc, err := s.scriptTx(ctx, tx, account, name)
 		if err != nil {
 			return err
@@ -928,7 +928,7 @@ func (s *Store) SetSchedules(ctx context.Context, account, script string, crons 
 }
 
 func (s *Store) updateScriptRow(ctx context.Context, account, script, set string, args ...any) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE scripts SET `+set+` WHERE account_id = ? AND name = ?`, append(args, account, script)...)
 		if err != nil {
 			return err

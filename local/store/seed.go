@@ -19,7 +19,7 @@ func (s *Store) ImportKVNamespace(ctx context.Context, account, id, title string
 		return KVNamespace{}, fmt.Errorf("kv namespace %q: %w: the id must be 32 lowercase hex characters", id, ErrInvalid)
 	}
 	ns := KVNamespace{ID: id, AccountID: account, Title: title, CreatedOn: s.stamp()}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM kv_namespaces WHERE id = ?`, id).Scan(&n); err != nil {
 			return err

@@ -47,6 +47,7 @@ var (
 type Store struct {
 	dir    string
 	w      *sql.DB // the one writer connection; every transaction goes here
+	writer *writer // runs the transactions on w, batching concurrent ones
 	r      *sql.DB // readers (WAL lets them run beside the writer)
 	sealer *sealer
 	d1     *d1Pool
@@ -80,6 +81,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{dir: dir, w: w, r: r, d1: newD1Pool(filepath.Join(dir, "d1")), events: &eventBus{}, now: func() time.Time { return time.Now().UTC() }}
+	s.writer = newWriter(w, &s.gen)
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -122,6 +124,9 @@ func (s *Store) Dir() string { return s.dir }
 // Close closes every database. Pending readers of R2 bodies keep their files.
 func (s *Store) Close() error {
 	var errs []error
+	if s.writer != nil {
+		s.writer.close() // after the transaction in progress
+	}
 	s.stmts.Range(func(_, st any) bool {
 		st.(*sql.Stmt).Close()
 		return true
@@ -143,30 +148,18 @@ func (s *Store) Close() error {
 // cache what they derive from them (the Server caches Worker routing).
 func (s *Store) Generation() uint64 { return s.gen.Load() }
 
-// tx runs fn in one write transaction of control-plane records.
-func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	err := s.dataTx(ctx, fn)
-	if err == nil {
-		s.gen.Add(1)
-	}
-	return err
+// tx runs fn in one write transaction of control-plane records. fn runs on
+// the writer's goroutine with a context that carries ctx's values but is
+// never cancelled (see writer.do); it must do its I/O through tx with that
+// context.
+func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.writer.do(ctx, true, fn)
 }
 
 // dataTx runs fn in one write transaction of data (KV entries, R2 objects,
 // queue messages), which do not change the Generation.
-func (s *Store) dataTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+func (s *Store) dataTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.writer.do(ctx, false, fn)
 }
 
 // NewID returns 32 lowercase hex characters, the id format of most
@@ -200,7 +193,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: schema version: %w", err)
 	}
 	for i := version; i < len(schema); i++ {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, schema[i]); err != nil {
 				return err
 			}

@@ -118,7 +118,7 @@ func (s *Store) Deploy(ctx context.Context, account, script string, versions []D
 		annotations = json.RawMessage("{}")
 	}
 	d := Deployment{ID: NewUUID(), CreatedOn: s.stamp(), Source: "api", Strategy: "percentage", Versions: versions, Annotations: annotations}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		total := 0.0
 		for _, v := range versions {
 			var n int
@@ -189,7 +189,7 @@ func (s *Store) RecordVersion(ctx context.Context, account, script, source strin
 		annotations = json.RawMessage("{}")
 	}
 	v := Version{ID: NewUUID(), CreatedOn: s.stamp(), Source: source, Annotations: annotations}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM script_versions WHERE account_id = ? AND script = ?`, account, script).Scan(&v.Number)
 		_, err := tx.ExecContext(ctx, `INSERT INTO script_versions (id, account_id, script, number, created_on, source, annotations) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			v.ID, account, script, v.Number, v.CreatedOn, source, string(annotations))
