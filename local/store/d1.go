@@ -34,12 +34,18 @@ func (s *Store) CreateD1(ctx context.Context, account, name, location, jurisdict
 	}
 	db := D1Database{UUID: NewUUID(), AccountID: account, Name: name, CreatedAt: s.stamp(), Jurisdiction: jurisdiction, Location: location, ReadReplication: "disabled"}
 	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		taken, err := s.writer.stmt(ctx, tx, `SELECT count(*) FROM d1_databases WHERE account_id = ? AND name = ?`)
+		if err != nil {
+			return err
+		}
 		var n int
-		tx.QueryRowContext(ctx, `SELECT count(*) FROM d1_databases WHERE account_id = ? AND name = ?`, account, name).Scan(&n)
+		if err := taken.QueryRowContext(ctx, account, name).Scan(&n); err != nil {
+			return err
+		}
 		if n > 0 {
 			return ErrExists
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO d1_databases (uuid, account_id, name, created_at, jurisdiction, location, read_replication) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		_, err = s.writer.exec(ctx, tx, `INSERT INTO d1_databases (uuid, account_id, name, created_at, jurisdiction, location, read_replication) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			db.UUID, account, name, db.CreatedAt, jurisdiction, location, db.ReadReplication)
 		return err
 	})

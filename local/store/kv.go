@@ -25,10 +25,10 @@ func (s *Store) CreateKVNamespace(ctx context.Context, account, title string) (K
 	}
 	ns := KVNamespace{ID: NewID(), AccountID: account, Title: title, CreatedOn: s.stamp()}
 	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := kvTitleFree(ctx, tx, account, title, ""); err != nil {
+		if err := s.kvTitleFree(ctx, tx, account, title, ""); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO kv_namespaces (id, account_id, title, created_on) VALUES (?, ?, ?, ?)`, ns.ID, account, title, ns.CreatedOn)
+		_, err := s.writer.exec(ctx, tx, `INSERT INTO kv_namespaces (id, account_id, title, created_on) VALUES (?, ?, ?, ?)`, ns.ID, account, title, ns.CreatedOn)
 		return err
 	})
 	if err != nil {
@@ -37,9 +37,13 @@ func (s *Store) CreateKVNamespace(ctx context.Context, account, title string) (K
 	return ns, nil
 }
 
-func kvTitleFree(ctx context.Context, tx *sql.Tx, account, title, except string) error {
+func (s *Store) kvTitleFree(ctx context.Context, tx *sql.Tx, account, title, except string) error {
+	st, err := s.writer.stmt(ctx, tx, `SELECT count(*) FROM kv_namespaces WHERE account_id = ? AND title = ? AND id != ?`)
+	if err != nil {
+		return err
+	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM kv_namespaces WHERE account_id = ? AND title = ? AND id != ?`, account, title, except).Scan(&n); err != nil {
+	if err := st.QueryRowContext(ctx, account, title, except).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -83,7 +87,7 @@ func (s *Store) KVNamespace(ctx context.Context, account, id string) (KVNamespac
 // RenameKVNamespace changes a namespace's title.
 func (s *Store) RenameKVNamespace(ctx context.Context, account, id, title string) (KVNamespace, error) {
 	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := kvTitleFree(ctx, tx, account, title, id); err != nil {
+		if err := s.kvTitleFree(ctx, tx, account, title, id); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE kv_namespaces SET title = ? WHERE account_id = ? AND id = ?`, title, account, id)

@@ -27,7 +27,7 @@ func (s *Store) ImportKVNamespace(ctx context.Context, account, id, title string
 		if n > 0 {
 			return fmt.Errorf("id %s: %w", id, ErrExists)
 		}
-		if err := kvTitleFree(ctx, tx, account, title, ""); err != nil {
+		if err := s.kvTitleFree(ctx, tx, account, title, ""); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO kv_namespaces (id, account_id, title, created_on) VALUES (?, ?, ?, ?)`, ns.ID, account, title, ns.CreatedOn)

@@ -34,6 +34,12 @@ type writer struct {
 	quit chan struct{}
 	done chan struct{}
 	stop sync.Once
+
+	// stmts are statements prepared on db, by query, and wanted the queries
+	// to prepare after the next commit; only the writer's goroutine (and
+	// so the transactions it runs) touches them.
+	stmts  map[string]*sql.Stmt
+	wanted []string
 }
 
 // writeOp is one caller's transaction.
@@ -48,7 +54,7 @@ type writeOp struct {
 }
 
 func newWriter(db *sql.DB, gen *atomic.Uint64) *writer {
-	w := &writer{db: db, gen: gen, ops: make(chan *writeOp), quit: make(chan struct{}), done: make(chan struct{})}
+	w := &writer{db: db, gen: gen, ops: make(chan *writeOp), quit: make(chan struct{}), done: make(chan struct{}), stmts: map[string]*sql.Stmt{}}
 	go w.run()
 	return w
 }
@@ -86,6 +92,11 @@ func (w *writer) do(ctx context.Context, control bool, fn func(ctx context.Conte
 
 func (w *writer) run() {
 	defer close(w.done)
+	defer func() {
+		for _, st := range w.stmts {
+			st.Close()
+		}
+	}()
 	batch := make([]*writeOp, 0, maxBatch)
 	for {
 		select {
@@ -113,6 +124,40 @@ func (w *writer) commit(batch []*writeOp) {
 	for len(batch) > 0 {
 		batch = w.commitSome(batch)
 	}
+	w.prepareWanted()
+}
+
+// stmt returns query as a statement of tx. A query run for the first time
+// is prepared for tx alone and again, once the connection is free after the
+// commit, for good; later transactions reuse that preparation. Only the
+// queries the transactions run often should come here.
+func (w *writer) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return tx.StmtContext(ctx, st), nil
+	}
+	w.wanted = append(w.wanted, query)
+	return tx.PrepareContext(ctx, query)
+}
+
+// exec runs a frequent statement in tx (see stmt).
+func (w *writer) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *writer) prepareWanted() {
+	for _, q := range w.wanted {
+		if _, ok := w.stmts[q]; ok {
+			continue
+		}
+		if st, err := w.db.PrepareContext(context.Background(), q); err == nil {
+			w.stmts[q] = st
+		}
+	}
+	w.wanted = w.wanted[:0]
 }
 
 // commitSome runs ops of batch in one transaction until they are done or
@@ -135,7 +180,7 @@ func (w *writer) commitSome(batch []*writeOp) (rest []*writeOp) {
 			continue
 		}
 		if shared {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+			if _, err := w.exec(ctx, tx, "SAVEPOINT op"); err != nil {
 				// tx is unusable: fail what it holds, retry the rest anew.
 				tx.Rollback()
 				settleAll(ran, fmt.Errorf("commit: %w", err))
@@ -153,7 +198,7 @@ func (w *writer) commitSome(batch []*writeOp) (rest []*writeOp) {
 			break
 		}
 		if err == nil {
-			_, err = tx.ExecContext(ctx, "RELEASE op")
+			_, err = w.exec(ctx, tx, "RELEASE op")
 			if err != nil {
 				tx.Rollback()
 				settleAll(append(ran, op), fmt.Errorf("commit: %w", err))
@@ -162,9 +207,9 @@ func (w *writer) commitSome(batch []*writeOp) (rest []*writeOp) {
 			ran = append(ran, op)
 			continue
 		}
-		_, rbErr := tx.ExecContext(ctx, "ROLLBACK TO op")
+		_, rbErr := w.exec(ctx, tx, "ROLLBACK TO op")
 		if rbErr == nil {
-			_, rbErr = tx.ExecContext(ctx, "RELEASE op")
+			_, rbErr = w.exec(ctx, tx, "RELEASE op")
 		}
 		if rbErr != nil {
 			// SQLite rolled the whole transaction back (or cannot undo

@@ -172,3 +172,29 @@ func TestWriteAfterClose(t *testing.T) {
 		t.Fatalf("create after close: %v, want %v", err, errClosed)
 	}
 }
+
+// TestWriterStatements runs a prepared statement in several transactions
+// (the first prepares it, the later ones reuse it) and a bad one.
+func TestWriterStatements(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	for i := range 3 {
+		err := s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			_, err := s.writer.exec(ctx, tx, `INSERT INTO meta (key, value) VALUES (?, 'v')`, fmt.Sprintf("test-%d", i))
+			return err
+		})
+		if err != nil {
+			t.Fatalf("insert %d: %v", i, err)
+		}
+	}
+	if got, want := metaTestKeys(t, s), []string{"0", "1", "2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("keys %q, want %q", got, want)
+	}
+	err := s.dataTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := s.writer.exec(ctx, tx, `INSERT INTO no_such_table VALUES (1)`)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "no such table") {
+		t.Errorf("bad statement: %v, want no such table", err)
+	}
+}
