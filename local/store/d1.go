@@ -52,7 +52,8 @@ func (s *Store) CreateD1(ctx context.Context, account, name, location, jurisdict
 	if err != nil {
 		return D1Database{}, fmt.Errorf("d1 %q: create: %w", name, err)
 	}
-	return s.D1(ctx, account, db.UUID)
+	// Its file does not exist yet: the record is all there is to read back.
+	return db, nil
 }
 
 const d1Cols = `uuid, account_id, name, created_at, jurisdiction, location, read_replication`
@@ -65,7 +66,11 @@ func scanD1(sc interface{ Scan(...any) error }) (D1Database, error) {
 
 // D1 returns one database with its current file size and table count.
 func (s *Store) D1(ctx context.Context, account, id string) (D1Database, error) {
-	d, err := scanD1(s.r.QueryRowContext(ctx, `SELECT `+d1Cols+` FROM d1_databases WHERE account_id = ? AND uuid = ?`, account, id))
+	st, err := s.prepared(ctx, `SELECT `+d1Cols+` FROM d1_databases WHERE account_id = ? AND uuid = ?`)
+	if err != nil {
+		return D1Database{}, fmt.Errorf("d1 %s: %w", id, err)
+	}
+	d, err := scanD1(st.QueryRowContext(ctx, account, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("d1 %s: %w", id, ErrNotFound)
 	}
@@ -135,7 +140,7 @@ func (s *Store) SetD1ReadReplication(ctx context.Context, account, id, mode stri
 // DeleteD1 removes a database and its file.
 func (s *Store) DeleteD1(ctx context.Context, account, id string) error {
 	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM d1_databases WHERE account_id = ? AND uuid = ?`, account, id)
+		res, err := s.writer.exec(ctx, tx, `DELETE FROM d1_databases WHERE account_id = ? AND uuid = ?`, account, id)
 		if err != nil {
 			return err
 		}

@@ -73,8 +73,11 @@ func (s *Store) KVNamespaces(ctx context.Context, account string) ([]KVNamespace
 // KVNamespace returns one namespace of the account.
 func (s *Store) KVNamespace(ctx context.Context, account, id string) (KVNamespace, error) {
 	var ns KVNamespace
-	err := s.r.QueryRowContext(ctx, `SELECT id, account_id, title, created_on FROM kv_namespaces WHERE account_id = ? AND id = ?`, account, id).
-		Scan(&ns.ID, &ns.AccountID, &ns.Title, &ns.CreatedOn)
+	st, err := s.prepared(ctx, `SELECT id, account_id, title, created_on FROM kv_namespaces WHERE account_id = ? AND id = ?`)
+	if err != nil {
+		return ns, fmt.Errorf("kv namespace %s: %w", id, err)
+	}
+	err = st.QueryRowContext(ctx, account, id).Scan(&ns.ID, &ns.AccountID, &ns.Title, &ns.CreatedOn)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ns, fmt.Errorf("kv namespace %s: %w", id, ErrNotFound)
 	}
@@ -108,7 +111,7 @@ func (s *Store) RenameKVNamespace(ctx context.Context, account, id, title string
 // DeleteKVNamespace removes a namespace and its entries.
 func (s *Store) DeleteKVNamespace(ctx context.Context, account, id string) error {
 	err := s.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM kv_namespaces WHERE account_id = ? AND id = ?`, account, id)
+		res, err := s.writer.exec(ctx, tx, `DELETE FROM kv_namespaces WHERE account_id = ? AND id = ?`, account, id)
 		if err != nil {
 			return err
 		}
