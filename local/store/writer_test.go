@@ -198,3 +198,24 @@ func TestWriterStatements(t *testing.T) {
 		t.Errorf("bad statement: %v, want no such table", err)
 	}
 }
+
+// TestCreatesAnswerWhatIsStored compares what the creates return with what
+// a later read finds.
+func TestCreatesAnswerWhatIsStored(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	db, err := s.CreateD1(ctx, "acct", "db", "WEUR", "eu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.D1(ctx, "acct", db.UUID); err != nil || !reflect.DeepEqual(got, db) {
+		t.Errorf("D1 created as %+v, read back as %+v (%v)", db, got, err)
+	}
+	ns, err := s.CreateKVNamespace(ctx, "acct", "ns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.KVNamespace(ctx, "acct", ns.ID); err != nil || got != ns {
+		t.Errorf("namespace created as %+v, read back as %+v (%v)", ns, got, err)
+	}
+}
