@@ -97,6 +97,7 @@ func (w *writer) run() {
 		for _, st := range w.stmts {
 			st.Close()
 		}
+		clear(w.stmts)
 	}()
 	batch := make([]*writeOp, 0, maxBatch)
 	for {

@@ -66,6 +66,9 @@ func TestWriterBatch(t *testing.T) {
 					return nil
 				}})
 			}
+			// The test runs the batch itself, in place of the writer's
+			// goroutine, so that the ops share one transaction in order.
+			s.writer.close()
 			s.writer.commit(batch)
 			for i, op := range batch {
 				<-op.done
