@@ -23,7 +23,7 @@ const maxBatch = 256
 // Transactions that arrive while a commit is under way queue up and then run
 // together in one SQLite transaction, each inside a savepoint of its own: a
 // failing one is rolled back to its savepoint and leaves the others alone,
-// and each caller gets its own result once the shared commit is durable. A
+// and each caller gets its own result once the shared commit is done. A
 // burst of concurrent writes so costs one BEGIN, one WAL append and one
 // COMMIT instead of one each, and SQLite's deep call chains always run on
 // the same goroutine, whose stack has grown once, instead of growing the
@@ -36,9 +36,9 @@ type writer struct {
 	done chan struct{}
 	stop sync.Once
 
-	// stmts are statements prepared on db, by query, and wanted the queries
-	// to prepare after the next commit; only the writer's goroutine (and
-	// so the transactions it runs) touches them.
+	// stmts holds the statements prepared on db, by query, and wanted the
+	// queries to prepare there after the current batch. Only the writer's
+	// goroutine (and so the transactions it runs) touches either.
 	stmts  map[string]*sql.Stmt
 	wanted []string
 }
