@@ -59,8 +59,12 @@ func (s DestroyStrategy) recorded() string {
 }
 
 // DefaultDeleteConcurrency bounds the provider deletions that run at once.
-// At 32, a thousand deletions of 20 ms each take about 0.65 s.
-const DefaultDeleteConcurrency = 32
+// Deletions mostly wait on the network: as many run at once as the state
+// writes that follow them (DefaultStoreConcurrency), so that a stage of a
+// hundred resources is deleted in one round trip, as the library's
+// unbounded deletions are. Requests to Cloudflare stay under its rate limit
+// through the provider's governor, not through this bound.
+const DefaultDeleteConcurrency = DefaultStoreConcurrency
 
 // Config configures an Engine.
 type Config struct {
