@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"runtime/debug"
 
 	"github.com/alchemy-go/alchemy/dev"
 	"github.com/alchemy-go/alchemy/runtime"
@@ -25,7 +24,7 @@ func devStateDir(root string) string { return filepath.Join(devDataDir(root), "s
 // answer on localhost; a change that only concerns a Worker's own files
 // rebuilds and swaps that Worker without running the program.
 func runWatching(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) int {
-	debug.SetGCPercent(400)
+	collectLessOften()
 	w, err := dev.NewWatcher(dev.DefaultDebounce)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "alchemy: watch: %v\n", err)

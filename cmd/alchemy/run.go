@@ -276,11 +276,18 @@ func virtualModules(reg *runtime.Registry) map[string]bundler.VirtualModule {
 // runProgram bundles and runs a program and maps the outcome to an exit
 // code.
 func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) int {
-	// A run allocates a few MiB up front (bundling, compiling); collecting
-	// less often keeps short runs free of GC work at a small memory cost.
-	debug.SetGCPercent(400)
+	collectLessOften()
 	code, _ := runOnce(ctx, c, opts, env)
 	return code
+}
+
+// collectLessOften raises the GC target unless GOGC says otherwise: a run
+// allocates a few MiB up front (bundling, compiling), and collecting less
+// often keeps short runs free of GC work at a small memory cost.
+func collectLessOften() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
 
 // runOnce bundles and runs a program once. It returns the exit code and,
