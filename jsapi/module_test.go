@@ -62,7 +62,8 @@ try { Json(10n) } catch (e) { console.log(e.message) }
 			t.Fatal(err)
 		}
 	}
-	api := jsapi.New(jsapi.Config{Registry: kinds, Defaults: jsapi.Defaults{RootDir: dir}})
+	// A local run (--dev), which the program's local: true agrees with.
+	api := jsapi.New(jsapi.Config{Registry: kinds, Defaults: jsapi.Defaults{RootDir: dir, Local: true}})
 	devForce := func(c *jsapi.Call, props value.Value) (value.Value, error) {
 		o, ok := props.(*value.Object)
 		if !ok {

@@ -225,6 +225,15 @@ func (o options) optBool(name string) *bool {
 	return &b
 }
 
+// localMismatch is the error of an app whose local (or dev) option
+// disagrees with the run.
+func localMismatch(wantLocal bool) error {
+	if wantLocal {
+		return errors.New("option local (or dev): true asks for local mode, which the command line decides: run `alchemy dev` or `alchemy run --dev`")
+	}
+	return errors.New("option local (or dev): false asks to deploy to Cloudflare, but this run is local (--dev): drop the option or run without --dev")
+}
+
 // jsAlchemy is alchemy(appName, opts): it opens the app scope [app] and the
 // stage scope [app, stage], makes the stage the current scope (as the
 // library's enterWith does) and resolves to the app scope. In the destroy
@@ -259,6 +268,16 @@ func (r *realm) jsAlchemy(call goja.FunctionCall) goja.Value {
 		destroyOrphans: o.boolean("destroyOrphans", true),
 		rootDir:        o.str("rootDir", d.RootDir),
 		dir:            r.host.Dir(),
+	}
+	// Local mode and watching are set up before the program runs (the local
+	// Cloudflare, the file watcher), so an app cannot switch them: a program
+	// asking for them gets told how to start the run instead of deploying
+	// to the real account.
+	if a.local != d.Local {
+		panic(runtime.NewError(vm, fmt.Errorf("%s: %w", what, localMismatch(a.local)), runtime.CaptureCallSite(vm)))
+	}
+	if a.watch && !d.Watch {
+		panic(runtime.NewError(vm, fmt.Errorf("%s: option watch: true: the command line decides whether a run watches its files: run `alchemy dev` or `alchemy run --watch`", what), runtime.CaptureCallSite(vm)))
 	}
 	if a.rootDir == "" {
 		a.rootDir = r.host.Dir()

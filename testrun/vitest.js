@@ -993,7 +993,8 @@
           quiet: d.quiet === undefined ? true : d.quiet,
           force: d.force,
           destroyStrategy: d.destroyStrategy,
-          local: d.local,
+          // d.local is not passed on: tests run on the in-process local
+          // Cloudflare unless --remote, which the command line decides.
           phase: "up",
         });
         apps.set(appName, opened);

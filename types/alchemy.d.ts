@@ -113,10 +113,14 @@ declare module "alchemy" {
     force?: boolean;
     /** Take over existing resources of the same name instead of failing. */
     adopt?: boolean;
-    /** Run everything on the local Cloudflare (as --dev). */
+    /**
+     * Run everything on the local Cloudflare. The command line decides (`alchemy dev`, --dev): a value that
+     * disagrees with it fails the run before anything is deployed.
+     */
     local?: boolean;
     /** Alias of local. */
     dev?: boolean;
+    /** Re-run on file changes. The command line decides (`alchemy dev`, --watch): true without it fails the run. */
     watch?: boolean;
     /** Accepted for compatibility; has no effect. */
     tunnel?: boolean;
@@ -1165,6 +1169,7 @@ declare module "alchemy/test/vitest" {
     /** Prefix of the file's root scope name. */
     prefix?: string;
     destroyStrategy?: DestroyStrategy;
+    /** Accepted for compatibility: tests run on the in-process local Cloudflare unless `alchemy test --remote`. */
     local?: boolean;
   }
 
