@@ -421,7 +421,7 @@ func (iso *isolate) bindingNatives(vm *goja.Runtime, set func(string, func(goja.
 	set("svcFetch", func(c goja.FunctionCall) goja.Value {
 		sb := iso.v.bindings[c.Argument(0).ToInteger()].service
 		req := exportRequest(vm, c.Argument(1))
-		return iso.goOp(func(ctx context.Context, _ *store.Store) runtime.Settle {
+		return iso.subrequest(func(ctx context.Context) runtime.Settle {
 			res, err := iso.v.w.rt.serviceFetch(ctx, account, sb, req)
 			if err != nil {
 				return runtime.Rejected(err)
@@ -436,7 +436,7 @@ func (iso *isolate) bindingNatives(vm *goja.Runtime, set func(string, func(goja.
 		if err != nil {
 			panic(runtime.ErrorValue(vm, fmt.Errorf("RPC %s(): %w", method, err), nil))
 		}
-		return iso.goOp(func(ctx context.Context, _ *store.Store) runtime.Settle {
+		return iso.subrequest(func(ctx context.Context) runtime.Settle {
 			res, err := iso.v.w.rt.serviceRPC(ctx, account, sb, method, args)
 			if err != nil {
 				return runtime.Rejected(err)

@@ -148,7 +148,7 @@ func (iso *isolate) objectNatives(vm *goja.Runtime, set func(string, func(goja.F
 		t := target(c.Argument(0).ToInteger())
 		id, name := c.Argument(1).String(), optString(c.Argument(2))
 		req := exportRequest(vm, c.Argument(3))
-		return iso.goOp(func(ctx context.Context, _ *store.Store) runtime.Settle {
+		return iso.subrequest(func(ctx context.Context) runtime.Settle {
 			res, err := objectCall(ctx, rt, account, t, id, name, "fetch", func(vm *goja.Runtime) (goja.Value, error) {
 				var body goja.Value = goja.Null()
 				if req.body != nil {
@@ -176,7 +176,7 @@ func (iso *isolate) objectNatives(vm *goja.Runtime, set func(string, func(goja.F
 		if err != nil {
 			panic(runtime.ErrorValue(vm, fmt.Errorf("RPC %s(): %w", method, err), nil))
 		}
-		return iso.goOp(func(ctx context.Context, _ *store.Store) runtime.Settle {
+		return iso.subrequest(func(ctx context.Context) runtime.Settle {
 			res, err := objectCall(ctx, rt, account, t, id, name, "rpc", func(vm *goja.Runtime) (goja.Value, error) {
 				a, err := rpcArgs(vm, args)
 				if err != nil {

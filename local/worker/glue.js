@@ -56,6 +56,24 @@
     }
   };
 
+  // ---- fetch
+
+  // Every outgoing fetch() names the call it was made for (a header the
+  // isolate's transport reads and removes): a fetch that reaches a Worker
+  // counts as one more invocation of the call's request chain, and it is
+  // cancelled when the call's request is abandoned.
+  const globalFetch = globalThis.fetch;
+  globalThis.fetch = function fetch(input, init) {
+    let req;
+    try {
+      req = new Request(input, init);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    req.headers.set(native.callHeader, native.callTag());
+    return globalFetch(req);
+  };
+
   // ---- cloudflare:workers
 
   class WorkerEntrypoint {

@@ -38,7 +38,13 @@ type httpResponse struct {
 }
 
 func (rt *Runtime) serveHTTP(w http.ResponseWriter, r *http.Request, account, script string) {
-	ctx := r.Context()
+	ctx, err := rt.incomingDepth(r)
+	if err != nil {
+		// A Worker fetched a Worker over HTTP once too often: the fetch
+		// fails as the subrequest it is.
+		http.Error(w, err.Error(), http.StatusLoopDetected)
+		return
+	}
 	wk, err := rt.worker(account, script)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)

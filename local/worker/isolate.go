@@ -45,6 +45,11 @@ type isolate struct {
 	pending map[int64]*call
 	streams map[int64]*bodyStream
 	objects objectStores
+
+	// live holds the pending calls that came through invoke by id, for
+	// the transport (which runs off the loop) to find the call a fetch
+	// belongs to.
+	live sync.Map // int64 → *call
 }
 
 type isolateKey struct{}
@@ -63,6 +68,12 @@ type call struct {
 	finish func(vm *goja.Runtime, v, jsErr goja.Value)
 	fail   func(err error)
 	done   bool
+	// ctx is the context of the call's subrequests: it carries the
+	// call's depth in its request chain, and is cancelled when whoever
+	// waited for the call's outcome gave up first. It outlives the
+	// outcome, for work the call leaves running (waitUntil). Nil for an
+	// alarm.
+	ctx context.Context
 }
 
 // frame is the async context of the JS running for a call: the call, and
@@ -152,7 +163,7 @@ func (iso *isolate) setup(vm *goja.Runtime) error {
 	h := iso.host
 	_, _ = h.Local(isolateKey{}, func() (any, error) { return iso, nil })
 	webapi.Install(h)
-	webapi.SetTransport(h, &localTransport{rt: iso.v.w.rt})
+	webapi.SetTransport(h, &localTransport{rt: iso.v.w.rt, iso: iso})
 	if iso.v.nodeCompat {
 		nodelib.InstallGlobals(h)
 	}
@@ -210,6 +221,14 @@ func (iso *isolate) natives(vm *goja.Runtime) *goja.Object {
 		return goja.Undefined()
 	})
 	set("write", iso.nWrite)
+	set("callTag", func(goja.FunctionCall) goja.Value {
+		var id int64
+		if cl := iso.currentCall(); cl != nil && cl.ctx != nil {
+			id = cl.id
+		}
+		return vm.ToValue(callTag(depthOf(iso.callContext()), id))
+	})
+	_ = n.Set("callHeader", callHeader)
 	set("end", iso.nEnd)
 	iso.bindingNatives(vm, set)
 	iso.objectNatives(vm, set)
@@ -222,8 +241,7 @@ func (iso *isolate) nDone(c goja.FunctionCall) goja.Value {
 	if cl == nil {
 		return goja.Undefined()
 	}
-	delete(iso.pending, id)
-	cl.done = true
+	iso.finished(cl)
 	var jsErr goja.Value
 	if e := c.Argument(2); len(c.Arguments) > 2 && !goja.IsUndefined(e) {
 		jsErr = e
@@ -251,8 +269,7 @@ func (iso *isolate) onFailure(f runtime.Failure) {
 		}
 		iso.logError(what, err)
 		if cl != nil && !cl.done {
-			delete(iso.pending, cl.id)
-			cl.done = true
+			iso.finished(cl)
 			cl.fail(&callError{status: 500, code: 1102, title: "Worker exceeded resource limits", err: err, text: iso.host.FormatError(err)})
 		}
 		return
@@ -265,8 +282,7 @@ func (iso *isolate) onFailure(f runtime.Failure) {
 	if errors.As(f.Err, &panicked) {
 		iso.v.w.rt.log.line(iso.v.w.key.script, fmt.Sprintf("%s: %v\n%s", what, f.Err, panicked.Stack))
 		if cl != nil && !cl.done {
-			delete(iso.pending, cl.id)
-			cl.done = true
+			iso.finished(cl)
 			cl.fail(&callError{status: 500, code: 1101, title: "Worker threw exception", err: f.Err, text: f.Err.Error()})
 		}
 		return
@@ -313,9 +329,15 @@ func invoke[T any](ctx context.Context, iso *isolate, what string,
 	out := make(chan outcome, 1)
 	iso.inflight.Add(1)
 	defer iso.inflight.Add(-1)
+	// The call's context lives on after its outcome, for work the call
+	// leaves running (waitUntil), unless ctx ends first: then nobody waits
+	// for the outcome any more, the call's pending subrequests are
+	// cancelled and any it makes from now on fail.
+	callCtx, abandon := context.WithCancelCause(context.WithoutCancel(ctx))
+	watch := context.AfterFunc(ctx, func() { abandon(context.Cause(ctx)) })
 	posted := iso.loop.Post(func(vm *goja.Runtime) error {
 		iso.nextID++
-		cl := &call{id: iso.nextID, what: what}
+		cl := &call{id: iso.nextID, what: what, ctx: callCtx}
 		cl.finish = func(vm *goja.Runtime, v, jsErr goja.Value) {
 			r, err := finish(vm, v, jsErr)
 			out <- outcome{r, err}
@@ -325,6 +347,7 @@ func invoke[T any](ctx context.Context, iso *isolate, what string,
 			out <- outcome{zero, err}
 		}
 		iso.pending[cl.id] = cl
+		iso.live.Store(cl.id, cl)
 		iso.loop.SetAsyncContext(&frame{call: cl})
 		if err := begin(vm, cl.id); err != nil {
 			var interrupted *goja.InterruptedError
@@ -334,8 +357,7 @@ func invoke[T any](ctx context.Context, iso *isolate, what string,
 				return err
 			}
 			if !cl.done {
-				delete(iso.pending, cl.id)
-				cl.done = true
+				iso.finished(cl)
 				var zero T
 				out <- outcome{zero, err}
 			}
@@ -344,16 +366,72 @@ func invoke[T any](ctx context.Context, iso *isolate, what string,
 	})
 	var zero T
 	if !posted {
+		abandon(ErrClosed)
 		return zero, ErrClosed
 	}
 	select {
 	case o := <-out:
+		watch()
 		return o.v, o.err
 	case <-ctx.Done():
+		abandon(context.Cause(ctx))
 		return zero, ctx.Err()
 	case <-iso.stopped:
+		abandon(ErrClosed)
 		return zero, ErrClosed
 	}
+}
+
+// finished records that a call has its outcome. Loop goroutine only.
+func (iso *isolate) finished(cl *call) {
+	delete(iso.pending, cl.id)
+	iso.live.Delete(cl.id)
+	cl.done = true
+}
+
+// liveCall returns a call of the isolate that has no outcome yet, or nil.
+// Safe from any goroutine.
+func (iso *isolate) liveCall(id int64) *call {
+	if v, ok := iso.live.Load(id); ok {
+		return v.(*call)
+	}
+	return nil
+}
+
+// currentCall returns the call the running JS belongs to, or nil (the
+// Worker's top-level code). Loop goroutine only.
+func (iso *isolate) currentCall() *call {
+	if f, ok := iso.loop.AsyncContext().(*frame); ok {
+		return f.call
+	}
+	return nil
+}
+
+// callContext returns the context of the running call's subrequests.
+// Loop goroutine only.
+func (iso *isolate) callContext() context.Context {
+	if cl := iso.currentCall(); cl != nil && cl.ctx != nil {
+		return cl.ctx
+	}
+	return context.Background()
+}
+
+// subrequest runs op off the loop, as goOp does, for a subrequest that
+// invokes another Worker: op gets the context of the invocation it
+// causes, which is cancelled when the calling invocation is abandoned,
+// and the promise rejects with ErrDepth when the request chain has no
+// room for another invocation.
+func (iso *isolate) subrequest(op func(ctx context.Context) runtime.Settle) goja.Value {
+	parent := iso.callContext()
+	return iso.host.VM().ToValue(iso.loop.Go(func(loopCtx context.Context) runtime.Settle {
+		ctx, err := nextHop(parent)
+		if err != nil {
+			return runtime.Rejected(err)
+		}
+		ctx, cancel := joinContext(ctx, loopCtx)
+		defer cancel()
+		return op(ctx)
+	}))
 }
 
 // wait returns the isolate once it has started.

@@ -32,6 +32,12 @@
 // own that it reads and writes synchronously, so that the storage calls of
 // an event never interleave with another event's (Cloudflare's input gate);
 // events interleave only where a handler awaits something else.
+//
+// A request chain through Workers (service bindings, Durable Object stubs,
+// fetch() to a Worker's hostname or dev port) invokes at most MaxDepth
+// Workers, as on Cloudflare; a subrequest past it fails with ErrDepth. A
+// request whose client goes away cancels the subrequests its Worker is
+// waiting for.
 package worker
 
 import (
@@ -105,6 +111,7 @@ type Runtime struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
+	hops   hopKey // signs the depth of requests that loop back to a Worker
 
 	mu      sync.Mutex
 	st      *store.Store
@@ -148,6 +155,7 @@ func New(opts Options) *Runtime {
 		cancel:  cancel,
 		workers: map[workerKey]*liveScript{},
 		gcPrev:  -2,
+		hops:    newHopKey(),
 	}
 	rt.registry, rt.builtins = newRegistry()
 	return rt
