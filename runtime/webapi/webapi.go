@@ -3,9 +3,12 @@
 // and btoa, structuredClone, crypto (randomUUID, getRandomValues, subtle),
 // Headers, Request, Response and fetch over Go's net/http, the streams
 // (ReadableStream, WritableStream, TransformStream), Blob, File, FormData,
-// Event, EventTarget, AbortController, AbortSignal, DOMException and
-// performance. Each global is made on first use, so a program pays only for
-// what it touches, and the JS parts are compiled once per process.
+// Event, EventTarget, AbortController, AbortSignal, DOMException,
+// performance and Intl (formatting as en-US for every locale; the
+// toLocaleString methods of Number, BigInt and Date and
+// String.prototype.localeCompare share its formatters). Each global is made
+// on first use, so a program pays only for what it touches, and the JS
+// parts are compiled once per process.
 //
 // Programs and the Worker runtime install the same globals; a server in Go
 // reaches the fetch classes' fast paths through FetchInternals.
@@ -20,6 +23,7 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/alchemy-go/alchemy/runtime"
+	"github.com/alchemy-go/alchemy/runtime/intl"
 )
 
 // realm holds the per-Host state of the web globals: values shared by
@@ -32,6 +36,10 @@ type realm struct {
 	encoder *goja.Object
 	decoder *goja.Object
 	subtle  *subtleAPI
+	// Formatters for calls without options, and the local zone's name.
+	defaultNumber   *intl.NumberFormat
+	defaultCollator *intl.Collator
+	localZone       string
 	// transport carries fetch's requests (nil: Go's default).
 	transport http.RoundTripper
 }
@@ -60,6 +68,7 @@ func globals() []global {
 		{"crypto", func(r *realm) (goja.Value, error) { return r.crypto(), nil }},
 		{"CryptoKey", func(r *realm) (goja.Value, error) { return r.subtleAPI().keyCtor, nil }},
 		{"performance", func(r *realm) (goja.Value, error) { return r.performance(), nil }},
+		partGlobal(intlPart, "Intl"),
 	}
 	for _, n := range []string{"Headers", "Request", "Response", "fetch"} {
 		gs = append(gs, partGlobal(fetchPart, n))
@@ -88,6 +97,7 @@ func Install(h *runtime.Host) {
 	for _, g := range globals() {
 		runtime.DefineLazyGlobal(r.vm, g.name, func() (goja.Value, error) { return g.make(r) })
 	}
+	r.installLocaleMethods()
 }
 
 func realmOf(h *runtime.Host) *realm {
