@@ -104,7 +104,7 @@ func objectCall[T any](ctx context.Context, rt *Runtime, account string, t objec
 		return zero, err
 	}
 	what := t.class + " " + kind
-	return invoke(ctx, iso, what, func(vm *goja.Runtime, callID int64) error {
+	res, err := invoke(ctx, iso, what, func(vm *goja.Runtime, callID int64) error {
 		p, err := payload(vm)
 		if err != nil {
 			return err
@@ -113,6 +113,7 @@ func objectCall[T any](ctx context.Context, rt *Runtime, account string, t objec
 			vm.ToValue(id), vm.ToValue(name), vm.ToValue(kind), p)
 		return err
 	}, finish(iso))
+	return res, forCaller(err)
 }
 
 func (iso *isolate) objectNatives(vm *goja.Runtime, set func(string, func(goja.FunctionCall) goja.Value)) {

@@ -32,8 +32,15 @@ func (e *env) expectDepthError(status int, body string) {
 	if status < 500 || !strings.Contains(body, "Subrequest depth limit exceeded") || !strings.Contains(body, fmt.Sprint(worker.MaxDepth)) {
 		e.t.Fatalf("got %d %q, want the subrequest depth error naming the limit\nlog:\n%s", status, body, e.log.String())
 	}
-	if n := len(e.log.String()); n > 64<<10 {
-		e.t.Errorf("one failing request logged %d bytes", n)
+	// A line or two per invocation, not an error that grows at each.
+	if n := len(e.log.String()); n > worker.MaxDepth<<10 {
+		e.t.Errorf("one failing request logged %d bytes:\n%s", n, e.log.String())
+	}
+	for _, line := range strings.Split(e.log.String(), "\n") {
+		if strings.Count(line, "Error: ") > 1 {
+			e.t.Errorf("an error wraps the errors of the Workers it called: %s", line)
+			break
+		}
 	}
 }
 

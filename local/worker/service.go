@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/dop251/goja"
 
+	"github.com/alchemy-go/alchemy/runtime"
 	"github.com/alchemy-go/alchemy/runtime/webapi"
 )
 
@@ -79,7 +81,7 @@ func (rt *Runtime) serviceFetch(ctx context.Context, account string, sb *service
 	}
 	defer v.release()
 	what := "service " + req.method + " " + pathOf(req.url)
-	return invoke(ctx, iso, what, func(vm *goja.Runtime, id int64) error {
+	res, err := invoke(ctx, iso, what, func(vm *goja.Runtime, id int64) error {
 		var body goja.Value = goja.Null()
 		if req.body != nil {
 			body = webapi.NewUint8Array(vm, req.body)
@@ -93,6 +95,7 @@ func (rt *Runtime) serviceFetch(ctx context.Context, account string, sb *service
 		}
 		return iso.responseParts(vm, 0, v)
 	})
+	return res, forCaller(err)
 }
 
 // serviceRPC calls a method of another Worker's WorkerEntrypoint.
@@ -102,7 +105,7 @@ func (rt *Runtime) serviceRPC(ctx context.Context, account string, sb *serviceBi
 		return rpcResult{}, err
 	}
 	defer v.release()
-	return invoke(ctx, iso, "rpc "+method+"()", func(vm *goja.Runtime, id int64) error {
+	res, err := invoke(ctx, iso, "rpc "+method+"()", func(vm *goja.Runtime, id int64) error {
 		a, err := rpcArgs(vm, args)
 		if err != nil {
 			return err
@@ -110,4 +113,33 @@ func (rt *Runtime) serviceRPC(ctx context.Context, account string, sb *serviceBi
 		_, err = iso.glue.serviceRPC(goja.Undefined(), vm.ToValue(id), vm.ToValue(sb.entrypoint), vm.ToValue(method), a)
 		return err
 	}, rpcFinish(method))
+	return res, forCaller(err)
+}
+
+// calleeError is how a Worker's subrequest fails when the Worker it
+// invoked failed: with the callee's error message, not the report the
+// callee logged (its formatted stack), so that an error that travels up a
+// chain of Workers reads the same at every one instead of growing.
+type calleeError struct {
+	msg string
+	err *callError
+}
+
+func (e *calleeError) Error() string { return e.msg }
+func (e *calleeError) Unwrap() error { return e.err }
+
+// forCaller turns the failure of an invoked Worker into the error its
+// caller's promise rejects with.
+func forCaller(err error) error {
+	var ce *callError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	msg := ce.err.Error()
+	var se *runtime.ScriptError
+	if errors.As(ce.err, &se) {
+		// "Error: message": the caller's Error adds its own name.
+		msg = strings.TrimPrefix(se.Message, "Error: ")
+	}
+	return &calleeError{msg: msg, err: ce}
 }
