@@ -244,6 +244,57 @@ export default { fetch: () => new Response(helper(String(env)) + Buffer.from("x"
 	}
 }
 
+// A Worker's .sql imports load as text, as the TypeScript library's
+// bundles do; Loader, External and Alias pass on to esbuild.
+func TestBundleWorkerOptions(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"src/worker.ts": `import schema from "./schema.sql";
+import banner from "./banner.txt";
+import { greet } from "greeter";
+import { dep } from "big-dep";
+export default { fetch: () => new Response(schema + banner + greet() + dep) };
+`,
+		"src/schema.sql":                    "CREATE TABLE t (id INTEGER);\n",
+		"src/banner.txt":                    "hello",
+		"src/greeter-local.ts":              "export const greet = () => \"local greeter\";\n",
+		"node_modules/big-dep/package.json": `{"name": "big-dep", "main": "index.js"}`,
+		"node_modules/big-dep/index.js":     "export const dep = 'bundled';\n",
+	})
+	opts := WorkerOptions{Entry: "src/worker.ts", Dir: dir,
+		Loader:   map[string]string{".txt": "base64"},
+		External: []string{"big-dep"},
+		Alias:    map[string]string{"greeter": "./src/greeter-local.ts"},
+	}
+	w, err := BundleWorker(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"CREATE TABLE t (id INTEGER);", `"aGVsbG8="`, "local greeter", `from "big-dep"`} {
+		if !strings.Contains(w.Code, want) {
+			t.Errorf("worker bundle lacks %q:\n%s", want, w.Code)
+		}
+	}
+	if strings.Contains(w.Code, "bundled") {
+		t.Errorf("external big-dep was bundled:\n%s", w.Code)
+	}
+	if other := (WorkerOptions{Entry: opts.Entry, Dir: dir}); other.Key() == opts.Key() {
+		t.Errorf("options with and without loader, external and alias share the key %q", opts.Key())
+	}
+
+	for _, tc := range []struct {
+		loader map[string]string
+		want   string
+	}{
+		{map[string]string{".txt": "file"}, `loader "file" for ".txt": want an extension such as ".sql" and one of base64, binary,`},
+		{map[string]string{"txt": "text"}, `loader "text" for "txt": want an extension`},
+	} {
+		_, err := BundleWorker(WorkerOptions{Entry: "src/worker.ts", Dir: dir, Loader: tc.loader})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("loader %v: got %v, want %q", tc.loader, err, tc.want)
+		}
+	}
+}
+
 func TestGeneratedModuleSource(t *testing.T) {
 	src := esmModuleSource("x", VirtualModule{Exports: []string{"ok", "default", "with-dash"}, Default: true})
 	for _, want := range []string{`var m = __alchemy_builtin("x");`, `e0 as ok`, `e1 as "default"`, `e2 as "with-dash"`, `export default m.default;`} {

@@ -3,9 +3,12 @@ package bundler
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -23,6 +26,44 @@ type WorkerOptions struct {
 	NodeCompat bool
 	// Define replaces global expressions with constants, as esbuild's define.
 	Define map[string]string
+	// Loader says how imports of files with an extension (".sql") load,
+	// by esbuild loader name (see Loaders); ".sql" files load as text
+	// unless it says otherwise.
+	Loader map[string]string
+	// External lists imports left as they are (esbuild's external; "*"
+	// is a wildcard).
+	External []string
+	// Alias replaces imported package names by other packages or by
+	// paths, as esbuild's alias.
+	Alias map[string]string
+}
+
+// workerLoaders are the loaders a Worker bundle accepts in Loader, by
+// name: those whose output is part of the bundle itself.
+func workerLoaders() map[string]api.Loader {
+	return map[string]api.Loader{
+		"js": api.LoaderJS, "jsx": api.LoaderJSX, "ts": api.LoaderTS, "tsx": api.LoaderTSX,
+		"json": api.LoaderJSON, "text": api.LoaderText, "base64": api.LoaderBase64,
+		"dataurl": api.LoaderDataURL, "binary": api.LoaderBinary, "empty": api.LoaderEmpty,
+	}
+}
+
+// LoaderNames lists the loader names WorkerOptions.Loader accepts.
+func LoaderNames() []string { return slices.Sorted(maps.Keys(workerLoaders())) }
+
+// Key identifies the options: two bundles with the same key are the same
+// build.
+func (o WorkerOptions) Key() string {
+	pairs := func(m map[string]string) string {
+		out := make([]string, 0, len(m))
+		for k, v := range m {
+			out = append(out, k+"="+v)
+		}
+		slices.Sort(out)
+		return strings.Join(out, "\x01")
+	}
+	return strings.Join([]string{o.Dir, o.Entry, strconv.FormatBool(o.NodeCompat), pairs(o.Define), pairs(o.Loader),
+		strings.Join(o.External, "\x01"), pairs(o.Alias)}, "\x00")
 }
 
 // Worker is a bundled Worker: one ES module that keeps its exports.
@@ -111,6 +152,16 @@ func workerBuild(opts WorkerOptions) (string, api.BuildOptions, error) {
 	if _, err := os.Stat(entry); err != nil {
 		return "", api.BuildOptions{}, fmt.Errorf("worker %s: %w", relPath(dir, entry), err)
 	}
+	loaders := map[string]api.Loader{".sql": api.LoaderText}
+	known := workerLoaders()
+	for ext, name := range opts.Loader {
+		l, ok := known[name]
+		if !ok || !strings.HasPrefix(ext, ".") {
+			return "", api.BuildOptions{}, fmt.Errorf("worker %s: loader %q for %q: want an extension such as \".sql\" and one of %s",
+				relPath(dir, entry), name, ext, strings.Join(LoaderNames(), ", "))
+		}
+		loaders[ext] = l
+	}
 	return dir, api.BuildOptions{
 		EntryPoints:       []string{entry},
 		AbsWorkingDir:     dir,
@@ -125,6 +176,9 @@ func workerBuild(opts WorkerOptions) (string, api.BuildOptions, error) {
 		Conditions:        []string{"workerd", "worker", "browser", "import", "default"},
 		ResolveExtensions: resolveExtensions(),
 		Define:            opts.Define,
+		Loader:            loaders,
+		External:          opts.External,
+		Alias:             opts.Alias,
 		Sourcemap:         api.SourceMapExternal,
 		SourcesContent:    api.SourcesContentInclude,
 		Charset:           api.CharsetUTF8,

@@ -15,7 +15,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -109,7 +108,7 @@ func (s *Session) Server() *local.Server { return s.srv }
 // BundleWorker implements cloudflare.DevHost: each distinct set of options
 // keeps an incremental esbuild context for the whole session.
 func (s *Session) BundleWorker(opts bundler.WorkerOptions) (*bundler.Worker, error) {
-	key := bundleKey(opts)
+	key := opts.Key()
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -132,15 +131,6 @@ func (s *Session) BundleWorker(opts bundler.WorkerOptions) (*bundler.Worker, err
 		s.mu.Unlock()
 	}
 	return c.Rebuild()
-}
-
-func bundleKey(o bundler.WorkerOptions) string {
-	defs := make([]string, 0, len(o.Define))
-	for k, v := range o.Define {
-		defs = append(defs, k+"="+v)
-	}
-	sort.Strings(defs)
-	return fmt.Sprintf("%s\x00%s\x00%t\x00%s", o.Dir, o.Entry, o.NodeCompat, strings.Join(defs, "\x00"))
 }
 
 // ServeWorker implements cloudflare.DevHost. The first call for a script

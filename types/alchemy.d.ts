@@ -863,13 +863,23 @@ declare module "alchemy/cloudflare" {
   }
 
   /**
-   * How the entrypoint is bundled. Only define is supported; the binary refuses esbuild's other options
-   * (external, alias, loader, …).
+   * How the entrypoint is bundled with esbuild. `.sql` files always load as text. The binary refuses esbuild's
+   * other options (minify, plugins, …).
    */
   export interface WorkerBundleOptions {
     /** Identifiers replaced by the given expressions (JSON or identifiers), as esbuild's define. */
     define?: Record<string, string>;
+    /** How imports of files with an extension (".txt") load, as esbuild's loader. */
+    loader?: Record<string, WorkerBundleLoader>;
+    /** Imports left as they are (`*` is a wildcard), as esbuild's external. */
+    external?: string[];
+    /** Imported package names replaced by other packages or by paths, as esbuild's alias. */
+    alias?: Record<string, string>;
   }
+
+  /** The esbuild loaders whose output is part of a Worker bundle. */
+  export type WorkerBundleLoader =
+    | "js" | "jsx" | "ts" | "tsx" | "json" | "text" | "base64" | "dataurl" | "binary" | "empty";
 
   export interface WorkerDevOptionsLocal {
     /** Pin the localhost port (else the first free one from 1337). */

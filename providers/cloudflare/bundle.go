@@ -51,7 +51,10 @@ type codeOptions struct {
 	sourceMap  bool
 	nodeCompat bool
 	define     map[string]string
-	globs      []string // noBundle rules
+	loader     map[string]string // bundle.loader
+	external   []string          // bundle.external
+	alias      map[string]string // bundle.alias
+	globs      []string          // noBundle rules
 	// bundle bundles the entrypoint (bundler.BundleWorker when nil; the
 	// dev session's incremental bundler under --dev).
 	bundle func(bundler.WorkerOptions) (*bundler.Worker, error)
@@ -86,7 +89,8 @@ func buildCode(o codeOptions) (*workerCode, error) {
 	if bundle == nil {
 		bundle = bundler.BundleWorker
 	}
-	w, err := bundle(bundler.WorkerOptions{Entry: o.entrypoint, Dir: o.dir, NodeCompat: o.nodeCompat, Define: define})
+	w, err := bundle(bundler.WorkerOptions{Entry: o.entrypoint, Dir: o.dir, NodeCompat: o.nodeCompat, Define: define,
+		Loader: o.loader, External: o.external, Alias: o.alias})
 	if err != nil {
 		return nil, err
 	}

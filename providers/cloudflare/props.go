@@ -14,6 +14,7 @@ import (
 type props struct {
 	kind, id string
 	o        *value.Object
+	prefix   string // the path of o within the resource's props ("bundle."), for messages
 }
 
 // propsOf returns the props of req (an object, or none at all).
@@ -47,7 +48,34 @@ func shortKind(kind string) string {
 }
 
 func (p props) errorf(field, format string, args ...any) error {
-	return fmt.Errorf("%s %q: prop %s: %s", shortKind(p.kind), p.id, field, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%s %q: prop %s%s: %s", shortKind(p.kind), p.id, p.prefix, field, fmt.Sprintf(format, args...))
+}
+
+// within reads the object field name, whose errors name their fields
+// under it ("bundle.define.X").
+func (p props) within(name string) (props, bool, error) {
+	o, ok, err := p.object(name)
+	if !ok || err != nil {
+		return p, ok, err
+	}
+	return props{kind: p.kind, id: p.id, o: o, prefix: p.prefix + name + "."}, true, nil
+}
+
+// stringMap returns an object field whose members are strings.
+func (p props) stringMap(name string) (map[string]string, bool, error) {
+	o, ok, err := p.object(name)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	out := make(map[string]string, o.Len())
+	for k, v := range o.All {
+		s, isStr := v.(value.String)
+		if !isStr {
+			return nil, false, p.errorf(name+"."+k, "must be a string, got %s", value.TypeName(v))
+		}
+		out[k] = string(s)
+	}
+	return out, true, nil
 }
 
 // get returns a field; null counts as absent.

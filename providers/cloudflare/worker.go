@@ -14,6 +14,7 @@ import (
 	"github.com/cloudflare/cloudflare-go/v6/option"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/alchemy-go/alchemy/bundler"
 	"github.com/alchemy-go/alchemy/engine"
 	"github.com/alchemy-go/alchemy/value"
 )
@@ -229,23 +230,33 @@ func (w *workerProvider) buildCode(pl *workerPlan) (*workerCode, error) {
 		return nil, err
 	}
 	o.nodeCompat = slices.ContainsFunc(pl.compatFlags, func(f string) bool { return strings.HasPrefix(f, "nodejs_compat") || f == "nodejs_als" })
-	if bundle, ok, err := p.object("bundle"); err != nil {
+	if bundle, ok, err := p.within("bundle"); err != nil {
 		return nil, err
 	} else if ok {
-		for key := range bundle.All {
-			if key != "define" {
-				return nil, p.errorf("bundle."+key, "is not supported yet (only bundle.define is)")
+		for key := range bundle.o.All {
+			if !slices.Contains([]string{"define", "loader", "external", "alias"}, key) {
+				return nil, bundle.errorf(key, "is not supported yet (define, loader, external and alias are)")
 			}
 		}
-		if define, ok := bundle.GetObject("define"); ok {
-			o.define = map[string]string{}
-			for k, v := range define.All {
-				s, isStr := v.(value.String)
-				if !isStr {
-					return nil, p.errorf("bundle.define."+k, "must be a string")
-				}
-				o.define[k] = string(s)
+		if o.define, _, err = bundle.stringMap("define"); err != nil {
+			return nil, err
+		}
+		if o.loader, _, err = bundle.stringMap("loader"); err != nil {
+			return nil, err
+		}
+		for ext, name := range o.loader {
+			if !strings.HasPrefix(ext, ".") {
+				return nil, bundle.errorf("loader."+ext, "must be an extension with its dot, such as \".sql\"")
 			}
+			if !slices.Contains(bundler.LoaderNames(), name) {
+				return nil, bundle.errorf("loader."+ext, "%q is not a loader a Worker bundle can use: one of %s", name, strings.Join(bundler.LoaderNames(), ", "))
+			}
+		}
+		if o.external, _, err = bundle.strings("external"); err != nil {
+			return nil, err
+		}
+		if o.alias, _, err = bundle.stringMap("alias"); err != nil {
+			return nil, err
 		}
 	}
 	if rules, ok, err := p.array("rules"); err != nil {
