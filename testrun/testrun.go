@@ -32,7 +32,7 @@ const (
 
 // vitestExports are the named exports of "vitest", as types/alchemy.d.ts
 // declares them. Test files also see them as globals (see Options.Globals).
-var vitestExports = []string{"describe", "it", "test", "expect", "beforeAll", "afterAll", "beforeEach", "afterEach"}
+var vitestExports = []string{"describe", "it", "test", "expect", "vi", "beforeAll", "afterAll", "beforeEach", "afterEach"}
 
 // Modules returns "vitest" and "alchemy/test/vitest". They work in a Host
 // that RunFile runs; "alchemy/test/vitest" also needs the "alchemy" module

@@ -17,6 +17,24 @@
   const tagOf = (v) => Object.prototype.toString.call(v);
 
   // -----------------------------------------------------------------------------------------------
+  // Asymmetric matchers (expect.any, expect.objectContaining, …): values that
+  // equals, toMatchObject and the call matchers compare by asking them.
+
+  class Asymmetric {
+    constructor(kind, sample, inverse, test) {
+      this.kind = kind;
+      this.sample = sample;
+      this.inverse = inverse;
+      this.test = test;
+    }
+    asymmetricMatch(other) {
+      return this.test(other) !== this.inverse;
+    }
+  }
+
+  const isAsymmetric = (v) => v instanceof Asymmetric;
+
+  // -----------------------------------------------------------------------------------------------
   // Printing values
 
   // keysOf lists the own enumerable keys of an object, string keys sorted
@@ -74,6 +92,12 @@
       return open + nl + inner + nl + pad(depth) + close;
     }
     function go(v, depth) {
+      if (isAsymmetric(v)) {
+        const name = v.inverse ? v.kind.replace(/(Containing|Matching)$/, "Not$1") : v.kind;
+        if (v.kind === "Anything") return name;
+        if (v.kind === "Any") return `Any<${typeof v.sample === "function" ? v.sample.name || "anonymous" : String(v.sample)}>`;
+        return name + " " + go(v.sample, depth);
+      }
       if (v === null || (typeof v !== "object" && typeof v !== "function")) return printPrimitive(v);
       if (typeof v === "function") return printPrimitive(v);
       if (seen.includes(v)) return "[Circular]";
@@ -120,7 +144,7 @@
   function show(value) {
     const s = print(value, false);
     if (s.length <= 80) return s;
-    if (!Array.isArray(value) && tagOf(value) !== "[object Object]") return s.slice(0, 77) + "...";
+    if (!Array.isArray(value) && (tagOf(value) !== "[object Object]" || isAsymmetric(value))) return s.slice(0, 77) + "...";
     const isArray = Array.isArray(value);
     const keys = isArray ? Array.from(value.keys()) : keysOf(value);
     const parts = [];
@@ -157,6 +181,8 @@
   // value is undefined and does not compare prototypes; strict
   // (toStrictEqual) compares both, and array holes.
   function equals(a, b, strict, seenA = [], seenB = []) {
+    if (isAsymmetric(b)) return b.asymmetricMatch(a);
+    if (isAsymmetric(a)) return a.asymmetricMatch(b);
     if (Object.is(a, b)) return true;
     if (!isObjectLike(a) || !isObjectLike(b)) return false;
     const tag = tagOf(a);
@@ -252,6 +278,7 @@
   // matchesObject reports whether actual has every property of expected,
   // recursively (toMatchObject); arrays must match item for item.
   function matchesObject(actual, expected) {
+    if (isAsymmetric(expected)) return expected.asymmetricMatch(actual);
     if (!isPlainShape(expected) || !isObjectLike(actual)) return equals(actual, expected, false);
     if (Array.isArray(expected)) {
       if (!Array.isArray(actual) || actual.length !== expected.length) return false;
@@ -267,6 +294,7 @@
   // projection is the part of actual toMatchObject looked at, so that its
   // diff shows only what differs from expected.
   function projection(actual, expected) {
+    if (isAsymmetric(expected)) return actual;
     if (!isPlainShape(expected) || !isObjectLike(actual)) return actual;
     if (Array.isArray(expected)) {
       if (!Array.isArray(actual)) return actual;
@@ -280,15 +308,244 @@
   }
 
   // -----------------------------------------------------------------------------------------------
+  // Mock functions (vi.fn, vi.spyOn)
+
+  // mockStates maps each mock function to its state: what it recorded, its
+  // implementations and how to restore what vi.spyOn replaced.
+  const mockStates = new WeakMap();
+  const allMocks = new Set();
+  let callOrder = 0;
+
+  function newRecord() {
+    return { calls: [], results: [], settledResults: [], instances: [], contexts: [], invocationCallOrder: [], lastCall: undefined };
+  }
+
+  // makeMock returns a function that records every call and runs the next
+  // "once" implementation, else the current one. original is what mockReset
+  // returns to; restore undoes a vi.spyOn.
+  function makeMock(original, name, restore) {
+    const st = { record: newRecord(), impl: original, once: [], name, original, restore };
+    const mock = function (...args) {
+      const rec = st.record;
+      rec.calls.push(args);
+      rec.lastCall = args;
+      rec.contexts.push(this);
+      const instance = rec.instances.push(new.target ? this : undefined) - 1;
+      rec.invocationCallOrder.push(++callOrder);
+      const result = { type: "incomplete", value: undefined };
+      rec.results.push(result);
+      const settled = { type: "incomplete", value: undefined };
+      rec.settledResults.push(settled);
+      const fn = st.once.length > 0 ? st.once.shift() : st.impl;
+      try {
+        let value;
+        if (fn !== undefined) {
+          value = new.target && typeof fn.prototype === "object" ? Reflect.construct(fn, args, new.target) : fn.apply(this, args);
+          if (new.target && isObjectLike(value)) rec.instances[instance] = value;
+        }
+        result.type = "return";
+        result.value = value;
+        if (value !== null && (typeof value === "object" || typeof value === "function") && typeof value.then === "function") {
+          value.then(
+            (v) => Object.assign(settled, { type: "fulfilled", value: v }),
+            (e) => Object.assign(settled, { type: "rejected", value: e }),
+          );
+        } else {
+          Object.assign(settled, { type: "fulfilled", value });
+        }
+        return value;
+      } catch (e) {
+        result.type = "throw";
+        result.value = e;
+        Object.assign(settled, { type: "rejected", value: e });
+        throw e;
+      }
+    };
+    Object.defineProperty(mock, "mock", { get: () => st.record, enumerable: false });
+    const api = {
+      getMockName: () => st.name,
+      mockName(n) {
+        st.name = String(n);
+        return mock;
+      },
+      getMockImplementation: () => st.impl,
+      mockClear() {
+        st.record = newRecord();
+        return mock;
+      },
+      mockReset() {
+        st.record = newRecord();
+        st.impl = st.original;
+        st.once = [];
+        return mock;
+      },
+      mockRestore() {
+        api.mockReset();
+        if (st.restore !== undefined) st.restore();
+        return mock;
+      },
+      mockImplementation(fn) {
+        st.impl = fn;
+        return mock;
+      },
+      mockImplementationOnce(fn) {
+        st.once.push(fn);
+        return mock;
+      },
+      mockReturnValue: (v) => api.mockImplementation(() => v),
+      mockReturnValueOnce: (v) => api.mockImplementationOnce(() => v),
+      mockResolvedValue: (v) => api.mockImplementation(() => Promise.resolve(v)),
+      mockResolvedValueOnce: (v) => api.mockImplementationOnce(() => Promise.resolve(v)),
+      mockRejectedValue: (e) => api.mockImplementation(() => Promise.reject(e)),
+      mockRejectedValueOnce: (e) => api.mockImplementationOnce(() => Promise.reject(e)),
+      mockReturnThis: () =>
+        api.mockImplementation(function () {
+          return this;
+        }),
+    };
+    for (const [k, v] of Object.entries(api)) Object.defineProperty(mock, k, { value: v, writable: true, configurable: true });
+    Object.defineProperty(mock, "name", { value: name, configurable: true });
+    mockStates.set(mock, st);
+    allMocks.add(mock);
+    return mock;
+  }
+
+  function fn(impl) {
+    if (impl !== undefined && typeof impl !== "function") throw new TypeError(`vi.fn(implementation): the implementation must be a function, got ${show(impl)}`);
+    return makeMock(impl, "spy", undefined);
+  }
+
+  function findDescriptor(obj, key) {
+    for (let o = obj; o !== null; o = Object.getPrototypeOf(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      if (d !== undefined) return { d, own: o === obj };
+    }
+    return null;
+  }
+
+  // spyOn replaces obj[key] (or its getter or setter) by a mock that calls
+  // the original until told otherwise; mockRestore puts the original back.
+  function spyOn(obj, key, access) {
+    if (!isObjectLike(obj) && typeof obj !== "function") throw new TypeError(`vi.spyOn(object, name): the object must be an object, got ${show(obj)}`);
+    const found = findDescriptor(obj, key);
+    if (found === null) throw new TypeError(`vi.spyOn: ${String(key)} does not exist on ${show(obj)}`);
+    const { d, own } = found;
+    if (mockStates.has(access === undefined ? d.value : d[access])) return access === undefined ? d.value : d[access];
+    if (!own && !d.configurable && d.writable === false) throw new TypeError(`vi.spyOn: ${String(key)} cannot be redefined`);
+    const restore = () => {
+      if (own) Object.defineProperty(obj, key, d);
+      else delete obj[key];
+    };
+    if (access === "get" || access === "set") {
+      const original = d[access];
+      if (typeof original !== "function") throw new TypeError(`vi.spyOn: ${String(key)} has no ${access}ter`);
+      const spy = makeMock(original, String(key), restore);
+      Object.defineProperty(obj, key, { ...d, configurable: true, [access]: spy });
+      return spy;
+    }
+    if (access !== undefined) throw new TypeError(`vi.spyOn: the access type must be "get" or "set", got ${show(access)}`);
+    const original = d.value;
+    if (typeof original !== "function") throw new TypeError(`vi.spyOn: ${String(key)} is not a function, it is ${show(original)}`);
+    const callThrough = function (...args) {
+      return new.target ? Reflect.construct(original, args, new.target) : original.apply(this, args);
+    };
+    const spy = makeMock(callThrough, String(key), restore);
+    Object.defineProperty(obj, key, { value: spy, writable: true, configurable: true, enumerable: d.enumerable });
+    return spy;
+  }
+
+  // errorAt is an Error whose stack is site's: the caller's line.
+  function errorAt(message, site) {
+    const err = new Error(message);
+    err.stack = `Error: ${message}\n` + site.stack.split("\n").filter((l) => /^\s*at /.test(l)).join("\n");
+    return err;
+  }
+
+  function waitOptions(options, what) {
+    const o = typeof options === "number" ? { timeout: options } : options === undefined ? {} : options;
+    if (!isObjectLike(o)) throw new TypeError(`${what}: options must be a number or { timeout, interval }`);
+    return { timeout: typeof o.timeout === "number" ? o.timeout : 1000, interval: typeof o.interval === "number" ? o.interval : 50 };
+  }
+
+  // poll calls callback every interval until done(outcome) says so or the
+  // timeout passes; it resolves with the value done accepted.
+  function poll(callback, options, what, done, timedOut) {
+    const { timeout, interval } = waitOptions(options, what);
+    if (typeof callback !== "function") throw new TypeError(`${what}(callback): callback must be a function`);
+    const start = native.now();
+    const site = new Error("site");
+    return new Promise((resolve, reject) => {
+      let last;
+      const attempt = () => {
+        Promise.resolve()
+          .then(() => callback())
+          .then(
+            (v) => (done({ ok: true, value: v }) ? { ok: true, value: v } : null),
+            (e) => {
+              last = e;
+              return null;
+            },
+          )
+          .then((r) => {
+            if (r !== null) return resolve(r.value);
+            if (native.now() - start >= timeout) return reject(timedOut(last, site));
+            setTimer(attempt, interval);
+          });
+      };
+      attempt();
+    });
+  }
+
+  const vi = {
+    fn,
+    spyOn,
+    isMockFunction: (f) => mockStates.has(f),
+    mocked: (v) => v,
+    clearAllMocks() {
+      for (const m of allMocks) m.mockClear();
+      return vi;
+    },
+    resetAllMocks() {
+      for (const m of allMocks) m.mockReset();
+      return vi;
+    },
+    restoreAllMocks() {
+      for (const m of allMocks) if (mockStates.get(m).restore !== undefined) m.mockRestore();
+      return vi;
+    },
+    // waitFor retries callback until it neither throws nor rejects.
+    waitFor: (callback, options) =>
+      poll(callback, options, "vi.waitFor", () => true, (last, site) => last || errorAt("vi.waitFor timed out", site)),
+    // waitUntil retries callback until it returns (or resolves to) a truthy value.
+    waitUntil: (callback, options) =>
+      poll(callback, options, "vi.waitUntil", (r) => !!r.value, (last, site) => last || errorAt("Timed out in waitUntil!", site)),
+  };
+
+  // -----------------------------------------------------------------------------------------------
   // expect
 
   class AssertionError extends Error {}
   Object.defineProperty(AssertionError.prototype, "name", { value: "AssertionError", writable: true });
 
+  // settle replaces in expected the asymmetric matchers that accept their
+  // counterpart in received by that value, so that a diff shows only what
+  // does not match.
+  function settle(expected, received, depth = 0) {
+    if (isAsymmetric(expected)) return expected.asymmetricMatch(received) ? received : expected;
+    if (depth > MAX_DEPTH || !isObjectLike(received)) return expected;
+    if (Array.isArray(expected) && Array.isArray(received)) return expected.map((e, i) => settle(e, received[i], depth + 1));
+    if (tagOf(expected) === "[object Object]" && Object.getPrototypeOf(expected) === Object.prototype) {
+      const out = {};
+      for (const k of keysOf(expected)) out[k] = hasOwn(received, k) ? settle(expected[k], received[k], depth + 1) : expected[k];
+      return out;
+    }
+    return expected;
+  }
+
   // difference explains how expected and received differ: both values on
   // one line each, or a line diff of their multiline prints.
   function difference(expected, received) {
-    const e = print(expected, true);
+    const e = print(settle(expected, received), true);
     const r = print(received, true);
     if (!e.includes("\n") && !r.includes("\n")) return `Expected: ${e}\nReceived: ${r}`;
     if (e === r) return `Expected: ${e}\nReceived: the same print, but a different value (types or prototypes differ)`;
@@ -473,6 +730,103 @@
   };
   matchers.toThrowError = matchers.toThrow;
 
+  // The matchers of mock functions.
+
+  function mockOf(actual, matcher) {
+    const st = mockStates.get(actual);
+    if (st === undefined) throw new TypeError(`${matcher}: ${show(actual)} is not a spy or a call to a spy!`);
+    return st;
+  }
+
+  function ordinal(n) {
+    const tens = n % 100;
+    const suffix = tens >= 11 && tens <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] || "th";
+    return n + suffix;
+  }
+
+  function times(n) {
+    return n === 1 ? "1 time" : `${n} times`;
+  }
+
+  // receivedCalls lists what a failed call matcher saw (the arguments of
+  // each call, or each return value): the first five.
+  function receivedCalls(list, what) {
+    if (list.length === 0) return ", but it was never called";
+    const shown = list.slice(0, 5).map((c) => show(c));
+    if (list.length > 5) shown.push(`…(${list.length - 5} more)`);
+    return `; ${what}: ${shown.join(", ")}`;
+  }
+
+  function calledWith(actual, args, matcher, pick) {
+    const st = mockOf(actual, matcher);
+    const calls = st.record.calls;
+    const chosen = pick(calls);
+    const pass = chosen.some((c) => c !== undefined && equals(c, args, false));
+    const single = chosen.length === 1 && chosen[0] !== undefined ? chosen[0] : undefined;
+    return { st, calls, pass, diff: single !== undefined ? [args, single] : undefined };
+  }
+
+  Object.assign(matchers, {
+    toHaveBeenCalled(actual) {
+      const st = mockOf(actual, "toHaveBeenCalled");
+      const n = st.record.calls.length;
+      return {
+        pass: n > 0,
+        message: (not) => (not ? `expected ${JSON.stringify(st.name)} to not be called at all, but actually been called ${times(n)}` : `expected ${JSON.stringify(st.name)} to be called at least once`),
+      };
+    },
+    toHaveBeenCalledTimes(actual, expected) {
+      const st = mockOf(actual, "toHaveBeenCalledTimes");
+      const n = st.record.calls.length;
+      return { pass: n === expected, message: (not) => `expected ${JSON.stringify(st.name)} ${not}to be called ${times(expected)}, but got ${times(n)}` };
+    },
+    toHaveBeenCalledWith(actual, ...args) {
+      const r = calledWith(actual, args, "toHaveBeenCalledWith", (calls) => calls);
+      return { pass: r.pass, message: (not) => `expected ${JSON.stringify(r.st.name)} ${not}to be called with arguments: ${show(args)}` + receivedCalls(r.calls, "calls"), diff: r.diff };
+    },
+    toHaveBeenLastCalledWith(actual, ...args) {
+      const r = calledWith(actual, args, "toHaveBeenLastCalledWith", (calls) => calls.slice(-1));
+      return { pass: r.pass, message: (not) => `expected last call of ${JSON.stringify(r.st.name)} ${not}to be called with arguments: ${show(args)}` + receivedCalls(r.calls, "calls"), diff: r.diff };
+    },
+    toHaveBeenNthCalledWith(actual, nth, ...args) {
+      const r = calledWith(actual, args, "toHaveBeenNthCalledWith", (calls) => [calls[nth - 1]]);
+      return { pass: r.pass, message: (not) => `expected ${ordinal(nth)} call of ${JSON.stringify(r.st.name)} ${not}to be called with arguments: ${show(args)}` + receivedCalls(r.calls, "calls"), diff: r.diff };
+    },
+    toHaveReturned(actual) {
+      const st = mockOf(actual, "toHaveReturned");
+      const n = st.record.results.filter((r) => r.type === "return").length;
+      return { pass: n > 0, message: (not) => `expected ${JSON.stringify(st.name)} ${not}to be successfully called at least once` + (not ? `, but it returned ${times(n)}` : "") };
+    },
+    toHaveReturnedTimes(actual, expected) {
+      const st = mockOf(actual, "toHaveReturnedTimes");
+      const n = st.record.results.filter((r) => r.type === "return").length;
+      return { pass: n === expected, message: (not) => `expected ${JSON.stringify(st.name)} ${not}to be successfully called ${times(expected)}, but got ${times(n)}` };
+    },
+    toHaveReturnedWith(actual, value) {
+      const st = mockOf(actual, "toHaveReturnedWith");
+      const values = st.record.results.filter((r) => r.type === "return").map((r) => r.value);
+      return { pass: values.some((v) => equals(v, value, false)), message: (not) => `expected ${JSON.stringify(st.name)} ${not}to return ${show(value)}` + receivedCalls(values, "returns") };
+    },
+    toHaveLastReturnedWith(actual, value) {
+      const st = mockOf(actual, "toHaveLastReturnedWith");
+      const results = st.record.results;
+      const last = results[results.length - 1];
+      const ok = last !== undefined && last.type === "return";
+      return {
+        pass: ok && equals(last.value, value, false),
+        message: (not) => `expected last call of ${JSON.stringify(st.name)} ${not}to return ${show(value)}` + (last === undefined ? ", but it was never called" : ok ? `, it returned ${show(last.value)}` : `, it threw ${show(last.value)}`),
+        diff: ok ? [value, last.value] : undefined,
+      };
+    },
+  });
+  matchers.toBeCalled = matchers.toHaveBeenCalled;
+  matchers.toBeCalledTimes = matchers.toHaveBeenCalledTimes;
+  matchers.toBeCalledWith = matchers.toHaveBeenCalledWith;
+  matchers.lastCalledWith = matchers.toHaveBeenLastCalledWith;
+  matchers.nthCalledWith = matchers.toHaveBeenNthCalledWith;
+  matchers.toReturn = matchers.toHaveReturned;
+  matchers.toReturnWith = matchers.toHaveReturnedWith;
+
   // fail throws an AssertionError whose stack is site's (the user's line
   // that asked for the check) when given.
   function fail(message, diff, site) {
@@ -500,6 +854,7 @@
     const a = {};
     for (const name of Object.keys(matchers)) {
       a[name] = function (...args) {
+        assertions.count++;
         if (state.mode === "") return check(name, actual, args, state, undefined);
         const site = new Error("site");
         if (actual === null || actual === undefined || typeof actual.then !== "function") {
@@ -528,6 +883,98 @@
   function expect(actual, message) {
     return assertion(actual, { not: false, mode: "", message, rejected: false });
   }
+
+  // assertions counts the matchers the running test called, for
+  // expect.assertions and expect.hasAssertions (checked when its body ends).
+  const assertions = { count: 0, expected: undefined, any: false, site: undefined };
+
+  function resetAssertions() {
+    Object.assign(assertions, { count: 0, expected: undefined, any: false, site: undefined });
+  }
+
+  function verifyAssertions() {
+    const { count, expected, any, site } = assertions;
+    if (expected !== undefined && count !== expected) {
+      fail(`expected number of assertions to be ${expected}, but got ${count}`, undefined, site);
+    }
+    if (any && count === 0) fail("expected any number of assertion, but got none", undefined, site);
+  }
+
+  expect.assertions = (n) => {
+    if (!Number.isInteger(n) || n < 0) throw new TypeError(`expect.assertions(n): n must be a whole number, got ${show(n)}`);
+    assertions.expected = n;
+    assertions.site = new Error("site");
+  };
+  expect.hasAssertions = () => {
+    assertions.any = true;
+    assertions.site = new Error("site");
+  };
+
+  function typeMatches(ctor, v) {
+    if (typeof ctor !== "function") throw new TypeError(`expect.any(constructor): expected a class or constructor, got ${show(ctor)}`);
+    switch (ctor) {
+      case String:
+        return typeof v === "string" || v instanceof String;
+      case Number:
+        return typeof v === "number" || v instanceof Number;
+      case Boolean:
+        return typeof v === "boolean" || v instanceof Boolean;
+      case BigInt:
+        return typeof v === "bigint";
+      case Symbol:
+        return typeof v === "symbol";
+      case Function:
+        return typeof v === "function";
+      case Object:
+        return typeof v === "object" && v !== null;
+    }
+    return v instanceof ctor;
+  }
+
+  function hasPath(obj, key) {
+    return obj !== null && obj !== undefined && key in Object(obj);
+  }
+
+  // asymmetric builds expect.<name> (inverse false) or expect.not.<name>.
+  function asymmetric(inverse) {
+    const make = (kind, sample, test) => new Asymmetric(kind, sample, inverse, test);
+    const out = {
+      objectContaining: (sample) => {
+        if (!isObjectLike(sample)) throw new TypeError(`expect.objectContaining(object): expected an object, got ${show(sample)}`);
+        return make("ObjectContaining", sample, (v) => keysOf(sample).every((k) => hasPath(v, k) && equals(v[k], sample[k], false)));
+      },
+      arrayContaining: (sample) => {
+        if (!Array.isArray(sample)) throw new TypeError(`expect.arrayContaining(array): expected an array, got ${show(sample)}`);
+        return make("ArrayContaining", sample, (v) => Array.isArray(v) && sample.every((e) => v.some((x) => equals(x, e, false))));
+      },
+      stringContaining: (sample) => {
+        if (typeof sample !== "string") throw new TypeError(`expect.stringContaining(string): expected a string, got ${show(sample)}`);
+        return make("StringContaining", sample, (v) => typeof v === "string" && v.includes(sample));
+      },
+      stringMatching: (sample) => {
+        if (typeof sample !== "string" && !(sample instanceof RegExp)) throw new TypeError(`expect.stringMatching(pattern): expected a string or RegExp, got ${show(sample)}`);
+        const re = typeof sample === "string" ? new RegExp(sample) : sample;
+        return make("StringMatching", re, (v) => {
+          re.lastIndex = 0;
+          return typeof v === "string" && re.test(v);
+        });
+      },
+    };
+    if (!inverse) {
+      out.any = (ctor) => {
+        typeMatches(ctor, undefined);
+        return make("Any", ctor, (v) => typeMatches(ctor, v));
+      };
+      out.anything = () => make("Anything", undefined, (v) => v !== null && v !== undefined);
+      out.closeTo = (n, digits = 2) => {
+        if (typeof n !== "number") throw new TypeError(`expect.closeTo(number): expected a number, got ${show(n)}`);
+        return make("NumberCloseTo", n, (v) => typeof v === "number" && (v === n || Math.abs(n - v) < Math.pow(10, -digits) / 2));
+      };
+    }
+    return out;
+  }
+  Object.assign(expect, asymmetric(false));
+  expect.not = asymmetric(true);
 
   // -----------------------------------------------------------------------------------------------
   // Suites, tests and hooks
@@ -643,10 +1090,17 @@
   function makeTestAPI(flags) {
     const api = function test(name, a, b) {
       const { fn, timeout, retry } = testArgs(a, b);
-      addTest(name, fn === undefined ? undefined : () => fn(), timeout, retry, flags);
+      const testName = nameOf(name);
+      // The body gets vitest's test context, whose expect concurrent tests use.
+      const body = (ctx) => fn({ expect, task: { name: testName }, onTestFinished: (f) => ctx.onFinished(() => f()) });
+      addTest(name, fn === undefined ? undefined : body, timeout, retry, flags);
     };
     Object.defineProperty(api, "skip", { get: () => makeTestAPI({ ...flags, skip: true }) });
     Object.defineProperty(api, "only", { get: () => makeTestAPI({ ...flags, only: true }) });
+    // Concurrent tests run one after the other, in order, like the others:
+    // a test file runs on one event loop, and files already run in parallel.
+    Object.defineProperty(api, "concurrent", { get: () => makeTestAPI(flags) });
+    Object.defineProperty(api, "sequential", { get: () => makeTestAPI(flags) });
     api.todo = (name) => addTest(name, undefined, undefined, undefined, flags);
     api.skipIf = (condition) => makeTestAPI({ ...flags, skip: flags.skip || !!condition });
     api.runIf = (condition) => makeTestAPI({ ...flags, skip: flags.skip || !condition });
@@ -673,6 +1127,8 @@
     };
     Object.defineProperty(api, "skip", { get: () => makeSuiteAPI({ ...flags, skip: true }) });
     Object.defineProperty(api, "only", { get: () => makeSuiteAPI({ ...flags, only: true }) });
+    Object.defineProperty(api, "concurrent", { get: () => makeSuiteAPI(flags) });
+    Object.defineProperty(api, "sequential", { get: () => makeSuiteAPI(flags) });
     api.todo = (name) => addSuite(name, undefined, flags);
     api.skipIf = (condition) => makeSuiteAPI({ ...flags, skip: flags.skip || !!condition });
     api.runIf = (condition) => makeSuiteAPI({ ...flags, skip: flags.skip || !condition });
@@ -832,8 +1288,10 @@
       const ctx = { path, onFinished: (fn) => finished.push(fn) };
       let cleanups = [];
       try {
+        resetAssertions();
         for (const s of chain) cleanups = cleanups.concat(await runHooks(s.hooks.beforeEach, "beforeEach hook"));
         await timed(() => test.run(ctx), timeoutOf(test.timeout), "test", test.site);
+        verifyAssertions();
       } catch (e) {
         error = e;
       }
@@ -1084,6 +1542,7 @@
     test: makeTestAPI({}),
     it: makeTestAPI({}),
     expect,
+    vi,
     beforeAll: hook("beforeAll"),
     afterAll: hook("afterAll"),
     beforeEach: hook("beforeEach"),

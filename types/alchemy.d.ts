@@ -1218,7 +1218,13 @@ declare module "alchemy" {
 
 declare module "vitest" {
   export type Awaitable<T> = T | PromiseLike<T>;
-  export type TestFunction = () => Awaitable<unknown>;
+  /** What a test's body gets: concurrent tests use its expect. */
+  export interface TestContext {
+    expect: ExpectStatic;
+    task: { name: string };
+    onTestFinished(fn: () => Awaitable<unknown>): void;
+  }
+  export type TestFunction = (context: TestContext) => Awaitable<unknown>;
 
   export interface TestOptions {
     timeout?: number;
@@ -1230,6 +1236,9 @@ declare module "vitest" {
     (name: string, options: TestOptions, fn?: TestFunction): void;
     readonly skip: TestAPI;
     readonly only: TestAPI;
+    /** Runs as an ordinary test, in order: a test file runs on one event loop (files run in parallel). */
+    readonly concurrent: TestAPI;
+    readonly sequential: TestAPI;
     todo(name: string): void;
     skipIf(condition: unknown): TestAPI;
     runIf(condition: unknown): TestAPI;
@@ -1242,6 +1251,9 @@ declare module "vitest" {
     (name: string, fn: () => Awaitable<void>): void;
     readonly skip: SuiteAPI;
     readonly only: SuiteAPI;
+    /** Its tests run in order, as ordinary tests. */
+    readonly concurrent: SuiteAPI;
+    readonly sequential: SuiteAPI;
     todo(name: string): void;
     skipIf(condition: unknown): SuiteAPI;
     runIf(condition: unknown): SuiteAPI;
@@ -1289,6 +1301,25 @@ declare module "vitest" {
     toBeLessThanOrEqual(expected: number | bigint): R;
     toBeCloseTo(expected: number, digits?: number): R;
     toBeInstanceOf(expected: abstract new (...args: any[]) => unknown): R;
+    /** The mock function (vi.fn, vi.spyOn) was called at least once. */
+    toHaveBeenCalled(): R;
+    toHaveBeenCalledTimes(times: number): R;
+    /** Some call's arguments equal these (asymmetric matchers allowed). */
+    toHaveBeenCalledWith(...args: unknown[]): R;
+    toHaveBeenLastCalledWith(...args: unknown[]): R;
+    toHaveBeenNthCalledWith(nth: number, ...args: unknown[]): R;
+    /** The mock function returned (did not throw) at least once. */
+    toHaveReturned(): R;
+    toHaveReturnedTimes(times: number): R;
+    toHaveReturnedWith(value: unknown): R;
+    toHaveLastReturnedWith(value: unknown): R;
+    toBeCalled(): R;
+    toBeCalledTimes(times: number): R;
+    toBeCalledWith(...args: unknown[]): R;
+    lastCalledWith(...args: unknown[]): R;
+    nthCalledWith(nth: number, ...args: unknown[]): R;
+    toReturn(): R;
+    toReturnWith(value: unknown): R;
   }
 
   export interface Assertion<T = unknown> extends Matchers<void> {
@@ -1303,9 +1334,108 @@ declare module "vitest" {
     readonly not: PromiseAssertion<T>;
   }
 
-  export interface ExpectStatic {
+  /** A value that equals (toEqual, toMatchObject, toHaveBeenCalledWith) whatever it accepts. */
+  export interface AsymmetricMatcher {
+    asymmetricMatch(other: unknown): boolean;
+  }
+
+  export interface AsymmetricMatchers {
+    /** An object with at least these properties, compared with toEqual. */
+    objectContaining<T = any>(sample: T): any;
+    /** An array with every one of these items, in any order. */
+    arrayContaining<T = unknown>(sample: readonly T[]): any;
+    stringContaining(sample: string): any;
+    stringMatching(pattern: string | RegExp): any;
+  }
+
+  export interface ExpectStatic extends AsymmetricMatchers {
     <T>(actual: T, message?: string): Assertion<T>;
+    /** A value of this class, or of this primitive type for String, Number, Boolean, BigInt, Symbol, Function, Object. */
+    any(constructor: unknown): any;
+    /** Anything but null and undefined. */
+    anything(): any;
+    closeTo(expected: number, digits?: number): any;
+    /** The inverted matchers: expect.not.objectContaining(o) matches what objectContaining(o) does not. */
+    readonly not: AsymmetricMatchers;
+    /** The running test must call exactly n matchers (checked when its body ends). */
+    assertions(n: number): void;
+    /** The running test must call at least one matcher. */
+    hasAssertions(): void;
   }
 
   export const expect: ExpectStatic;
+
+  export type Procedure = (...args: any[]) => any;
+
+  export type MockResult<T> = { type: "return"; value: T } | { type: "throw"; value: unknown } | { type: "incomplete"; value: undefined };
+  export type MockSettledResult<T> = { type: "fulfilled"; value: T } | { type: "rejected"; value: unknown } | { type: "incomplete"; value: undefined };
+
+  /** What a mock function recorded; mockClear empties it. */
+  export interface MockContext<T extends Procedure = Procedure> {
+    calls: Parameters<T>[];
+    lastCall: Parameters<T> | undefined;
+    results: MockResult<ReturnType<T>>[];
+    settledResults: MockSettledResult<Awaited<ReturnType<T>>>[];
+    instances: unknown[];
+    contexts: unknown[];
+    invocationCallOrder: number[];
+  }
+
+  export interface MockInstance<T extends Procedure = Procedure> {
+    readonly mock: MockContext<T>;
+    getMockName(): string;
+    mockName(name: string): this;
+    getMockImplementation(): T | undefined;
+    /** Forgets the recorded calls. */
+    mockClear(): this;
+    /** mockClear, and back to the implementation given to vi.fn (or the spied original). */
+    mockReset(): this;
+    /** mockReset, and a vi.spyOn puts the original back. */
+    mockRestore(): void;
+    mockImplementation(fn: T): this;
+    mockImplementationOnce(fn: T): this;
+    mockReturnValue(value: ReturnType<T>): this;
+    mockReturnValueOnce(value: ReturnType<T>): this;
+    mockResolvedValue(value: Awaited<ReturnType<T>>): this;
+    mockResolvedValueOnce(value: Awaited<ReturnType<T>>): this;
+    mockRejectedValue(reason: unknown): this;
+    mockRejectedValueOnce(reason: unknown): this;
+    mockReturnThis(): this;
+  }
+
+  export interface Mock<T extends Procedure = Procedure> extends MockInstance<T> {
+    (...args: Parameters<T>): ReturnType<T>;
+    new (...args: Parameters<T>): ReturnType<T>;
+  }
+
+  type Methods<T> = { [K in keyof T]-?: T[K] extends Procedure ? K : never }[keyof T];
+
+  export interface WaitForOptions {
+    /** Milliseconds before giving up; 1000 by default. */
+    timeout?: number;
+    /** Milliseconds between tries; 50 by default. */
+    interval?: number;
+  }
+
+  export interface VitestUtils {
+    /** A mock function that records its calls and runs implementation (returns undefined without one). */
+    fn<T extends Procedure = Procedure>(implementation?: T): Mock<T>;
+    /** Replaces object[method] with a mock that calls the original until told otherwise. */
+    spyOn<T extends object, K extends Methods<T>>(object: T, method: K): T[K] extends Procedure ? MockInstance<T[K]> : never;
+    spyOn<T extends object, K extends keyof T>(object: T, property: K, access: "get"): MockInstance<() => T[K]>;
+    spyOn<T extends object, K extends keyof T>(object: T, property: K, access: "set"): MockInstance<(value: T[K]) => void>;
+    isMockFunction(fn: unknown): fn is Mock;
+    /** Types a value as mocked; returns it as it is. */
+    mocked<T>(value: T): T extends Procedure ? Mock<T> : T;
+    clearAllMocks(): VitestUtils;
+    resetAllMocks(): VitestUtils;
+    /** Puts back every original that vi.spyOn replaced. */
+    restoreAllMocks(): VitestUtils;
+    /** Calls callback until it neither throws nor rejects, and returns what it returned; rejects with its last error on timeout. */
+    waitFor<T>(callback: () => T | Promise<T>, options?: number | WaitForOptions): Promise<T>;
+    /** Calls callback until it returns a truthy value, and returns it. */
+    waitUntil<T>(callback: () => T | Promise<T>, options?: number | WaitForOptions): Promise<T>;
+  }
+
+  export const vi: VitestUtils;
 }
