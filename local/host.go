@@ -32,6 +32,14 @@ type HostAttacher interface {
 	Attach(s *Server) error
 }
 
+// ScriptChecker is implemented by a WorkerHost that can tell whether a
+// script's code runs before it is stored. With Options.RejectBrokenUploads,
+// the Server rejects an upload whose code it reports an error for, with
+// Cloudflare's 400 and code 10021, and keeps the script as it was.
+type ScriptChecker interface {
+	CheckScript(ctx context.Context, account string, sc *store.Script) error
+}
+
 // WorkerTarget is the Worker a request was routed to, and why.
 type WorkerTarget struct {
 	AccountID string
@@ -188,5 +196,3 @@ func (s *Server) ResolveWorker(ctx context.Context, host, path string) (WorkerTa
 func (s *Server) WorkerHostname(script string) string {
 	return script + "." + s.subdomain + ".workers.dev"
 }
-
-var _ = store.ErrNotFound

@@ -53,6 +53,13 @@ type Options struct {
 	RequestLog io.Writer
 	// Host runs Workers; nil answers Worker requests with 503.
 	Host WorkerHost
+	// RejectBrokenUploads makes a Worker upload whose code does not build,
+	// compile or start fail with Cloudflare's 400 and code 10021, leaving
+	// the script as it was, as Cloudflare does. It needs a Host that is a
+	// ScriptChecker (the Worker runtime). Off, such an upload is stored and
+	// the last good version keeps serving (a dev session's choice: it
+	// reports the error and goes on).
+	RejectBrokenUploads bool
 	// Middleware wraps the API handler (tests validate traffic with it).
 	Middleware func(http.Handler) http.Handler
 }
@@ -136,6 +143,9 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 	}
 	for _, a := range opt.Accounts {
 		cfg.Tokens[a.Token] = strings.ToLower(a.ID)
+	}
+	if c, ok := s.host.(ScriptChecker); ok && opt.RejectBrokenUploads {
+		cfg.CheckScript = c.CheckScript
 	}
 	var apiHandler http.Handler = api.New(cfg)
 	if opt.Middleware != nil {

@@ -76,7 +76,7 @@ func runLocalCommand(ctx context.Context, args []string, stdout, stderr io.Write
 		limit = -1
 	}
 	opt := local.Options{Addr: *addr, DataDir: *dataDir, AccountID: *accountID, AccountName: *accountName, Subdomain: *subdomain,
-		Token: *token, Zones: zones, Faults: rules,
+		Token: *token, Zones: zones, Faults: rules, RejectBrokenUploads: true,
 		Host: worker.New(worker.Options{Log: stderr, CPULimit: limit, Isolates: *isolates})}
 	switch *requestLog {
 	case "":

@@ -311,7 +311,7 @@ func (t *testRun) runOnce(ctx context.Context, files []string) (testrun.Report, 
 	}
 	var srv *local.Server
 	if !t.opts.remote {
-		opt := local.Options{Host: worker.New(worker.Options{Log: t.c.stderr})}
+		opt := local.Options{Host: worker.New(worker.Options{Log: t.c.stderr}), RejectBrokenUploads: true}
 		if t.opts.keep {
 			opt.DataDir = filepath.Join(stateDir, "cloudflare")
 		}

@@ -24,6 +24,10 @@ type Config struct {
 	Tokens map[string]string
 	// AnyToken accepts any well-formed credential as DefaultAccount's.
 	AnyToken bool
+	// CheckScript, when set, is asked whether the code of a script about
+	// to be uploaded can run; an error rejects the upload with 400 and code
+	// 10021 before anything is stored.
+	CheckScript func(ctx context.Context, account string, sc *store.Script) error
 }
 
 // Handler is the API as an http.Handler. Requests are accepted under

@@ -71,6 +71,14 @@ func (h *Handler) newVersion(w http.ResponseWriter, r *http.Request, acct string
 		writeError(w, r, http.StatusBadRequest, 10211, "Migrations are not supported when uploading a version; deploy the script instead")
 		return
 	}
+	if h.cfg.CheckScript != nil {
+		if su, err := h.scriptUpload(r, up); err == nil {
+			prev, ok := h.previousScript(w, r, acct, name)
+			if !ok || !h.checkCode(w, r, uploadedScript(acct, name, prev, su)) {
+				return
+			}
+		}
+	}
 	v, err := h.st.RecordVersion(r.Context(), acct, name, deploySource(r), up.meta.Annotations)
 	if err != nil {
 		fail(w, r, err, scriptFailures)

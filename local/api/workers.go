@@ -124,7 +124,14 @@ func (h *Handler) uploadScript(w http.ResponseWriter, r *http.Request, acct stri
 		writeError(w, r, http.StatusBadRequest, 10021, err.Error())
 		return
 	}
-	sc, err := h.st.PutScript(r.Context(), acct, r.PathValue("script_name"), su)
+	name := r.PathValue("script_name")
+	if h.cfg.CheckScript != nil {
+		prev, ok := h.previousScript(w, r, acct, name)
+		if !ok || !h.checkCode(w, r, uploadedScript(acct, name, prev, su)) {
+			return
+		}
+	}
+	sc, err := h.st.PutScript(r.Context(), acct, name, su)
 	if err != nil {
 		uploadFailure(w, r, err)
 		return
@@ -178,7 +185,21 @@ func (h *Handler) putScriptContent(w http.ResponseWriter, r *http.Request, acct 
 	if main == "" && body == "" {
 		main, body = r.Header.Get("CF-WORKER-MAIN-MODULE-PART"), r.Header.Get("CF-WORKER-BODY-PART")
 	}
-	sc, err := h.st.UpdateScriptContent(r.Context(), acct, r.PathValue("script_name"), main, body, up.modules)
+	name := r.PathValue("script_name")
+	if h.cfg.CheckScript != nil {
+		prev, ok := h.previousScript(w, r, acct, name)
+		if !ok {
+			return
+		}
+		if prev != nil {
+			next := *prev
+			next.MainModule, next.BodyPart, next.Modules = main, body, up.modules
+			if !h.checkCode(w, r, &next) {
+				return
+			}
+		}
+	}
+	sc, err := h.st.UpdateScriptContent(r.Context(), acct, name, main, body, up.modules)
 	if err != nil {
 		fail(w, r, err, scriptFailures)
 		return

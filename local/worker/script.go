@@ -199,6 +199,13 @@ func (v *version) load() error {
 	if err != nil {
 		return fmt.Errorf("load Worker %q: %w", name, err)
 	}
+	return v.prepare(sc)
+}
+
+// prepare links, compiles and starts a script's code: the steps whose
+// failure keeps a version from serving.
+func (v *version) prepare(sc *store.Script) error {
+	rt, name := v.w.rt, v.w.key.script
 	v.script = sc
 	for _, f := range sc.Settings.CompatibilityFlags {
 		// nodejs_als (AsyncLocalStorage alone) gets the whole Node set.

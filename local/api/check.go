@@ -1,0 +1,95 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/alchemy-go/alchemy/local/store"
+)
+
+// checkCode asks the Worker runtime whether a script with new code can run,
+// before it is stored, and answers Cloudflare's 400 with code 10021 naming
+// the error when it cannot (Cloudflare reports a Worker that throws at
+// startup this way, its exception in the message). It reports whether the
+// upload may go on. Without a checker every upload may.
+func (h *Handler) checkCode(w http.ResponseWriter, r *http.Request, sc *store.Script) bool {
+	if h.cfg.CheckScript == nil {
+		return true
+	}
+	if _, ok := sc.Entry(); !ok {
+		return true // the store rejects it with its own message
+	}
+	if err := h.cfg.CheckScript(r.Context(), sc.AccountID, sc); err != nil {
+		writeError(w, r, http.StatusBadRequest, 10021, err.Error())
+		return false
+	}
+	return true
+}
+
+// previousScript is the script an upload replaces, nil when it is new.
+func (h *Handler) previousScript(w http.ResponseWriter, r *http.Request, acct, name string) (*store.Script, bool) {
+	prev, err := h.st.Script(r.Context(), acct, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, true
+	}
+	if err != nil {
+		fail(w, r, err, scriptFailures)
+		return nil, false
+	}
+	return prev, true
+}
+
+// uploadedScript is the script an upload would store over prev: its code
+// and settings, with bindings carried over from prev as the store carries
+// them (inherited bindings, secrets sent without a value, keep_bindings).
+func uploadedScript(acct, name string, prev *store.Script, su store.ScriptUpload) *store.Script {
+	sc := &store.Script{AccountID: acct, Name: name, MainModule: su.MainModule, BodyPart: su.BodyPart,
+		Modules: su.Modules, Settings: su.Settings, Assets: su.Assets}
+	if prev == nil {
+		return sc
+	}
+	byName := map[string]store.Binding{}
+	for _, b := range prev.Settings.Bindings {
+		byName[b.Name()] = b
+	}
+	bindings := make([]store.Binding, 0, len(su.Settings.Bindings))
+	have := map[string]bool{}
+	for _, b := range su.Settings.Bindings {
+		switch {
+		case b.Type() == "inherit":
+			from := b.Str("old_name")
+			if from == "" {
+				from = b.Name()
+			}
+			old, ok := byName[from]
+			if !ok {
+				continue
+			}
+			nb := store.Binding{}
+			for k, v := range old {
+				nb[k] = v
+			}
+			nb["name"] = b.Name()
+			b = nb
+		case b.IsSecret() && b["text"] == nil && b["key_base64"] == nil && b["key_jwk"] == nil:
+			if old, ok := byName[b.Name()]; ok && old.Type() == b.Type() {
+				b = old
+			}
+		}
+		have[b.Name()] = true
+		bindings = append(bindings, b)
+	}
+	for _, b := range prev.Settings.Bindings {
+		if !have[b.Name()] && slices.Contains(su.KeepBindings, b.Type()) {
+			bindings = append(bindings, b)
+			have[b.Name()] = true
+		}
+	}
+	sc.Settings.Bindings = bindings
+	if sc.Assets == nil && su.KeepAssets {
+		sc.Assets = prev.Assets
+	}
+	sc.VersionID, sc.ModifiedOn = prev.VersionID, prev.ModifiedOn
+	return sc
+}
