@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"slices"
 
 	"github.com/alchemy-go/alchemy/local/store"
 )
@@ -49,44 +48,7 @@ func uploadedScript(acct, name string, prev *store.Script, su store.ScriptUpload
 	if prev == nil {
 		return sc
 	}
-	byName := map[string]store.Binding{}
-	for _, b := range prev.Settings.Bindings {
-		byName[b.Name()] = b
-	}
-	bindings := make([]store.Binding, 0, len(su.Settings.Bindings))
-	have := map[string]bool{}
-	for _, b := range su.Settings.Bindings {
-		switch {
-		case b.Type() == "inherit":
-			from := b.Str("old_name")
-			if from == "" {
-				from = b.Name()
-			}
-			old, ok := byName[from]
-			if !ok {
-				continue
-			}
-			nb := store.Binding{}
-			for k, v := range old {
-				nb[k] = v
-			}
-			nb["name"] = b.Name()
-			b = nb
-		case b.IsSecret() && b["text"] == nil && b["key_base64"] == nil && b["key_jwk"] == nil:
-			if old, ok := byName[b.Name()]; ok && old.Type() == b.Type() {
-				b = old
-			}
-		}
-		have[b.Name()] = true
-		bindings = append(bindings, b)
-	}
-	for _, b := range prev.Settings.Bindings {
-		if !have[b.Name()] && slices.Contains(su.KeepBindings, b.Type()) {
-			bindings = append(bindings, b)
-			have[b.Name()] = true
-		}
-	}
-	sc.Settings.Bindings = bindings
+	sc.Settings.Bindings = store.MergeBindings(prev.Settings.Bindings, su.Settings.Bindings, su.KeepBindings)
 	if sc.Assets == nil && su.KeepAssets {
 		sc.Assets = prev.Assets
 	}

@@ -219,7 +219,7 @@ func (s *Store) PutScript(ctx context.Context, account, name string, up ScriptUp
 		if prev != nil {
 			prevBindings = prev.Settings.Bindings
 		}
-		set.Bindings = mergeBindings(prevBindings, set.Bindings, up.KeepBindings)
+		set.Bindings = MergeBindings(prevBindings, set.Bindings, up.KeepBindings)
 		tag := ""
 		if prev != nil {
 			tag = prev.MigrationTag
@@ -266,9 +266,9 @@ func validScriptName(n string) bool {
 	return true
 }
 
-// mergeBindings resolves "inherit" bindings, secrets sent without a value
+// MergeBindings resolves "inherit" bindings, secrets sent without a value
 // and keep_bindings against the previous version's bindings.
-func mergeBindings(prev, next []Binding, keepTypes []string) []Binding {
+func MergeBindings(prev, next []Binding, keepTypes []string) []Binding {
 	byName := map[string]Binding{}
 	for _, b := range prev {
 		byName[b.Name()] = b
@@ -772,7 +772,7 @@ func (s *Store) PatchScriptSettings(ctx context.Context, account, name string, p
 		}
 		set := &sc.Settings
 		if p.Bindings != nil {
-			set.Bindings = mergeBindings(set.Bindings, *p.Bindings, nil)
+			set.Bindings = MergeBindings(set.Bindings, *p.Bindings, nil)
 			if err := s.checkBindings(ctx, tx, account, name, set.Bindings); err != nil {
 				return err
 			}

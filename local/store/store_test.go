@@ -235,7 +235,7 @@ func TestMergeBindings(t *testing.T) {
 		{"name": "K", "type": "kv_namespace", "namespace_id": "n1"},
 		{"name": "T", "type": "plain_text", "text": "t"},
 	}
-	got := mergeBindings(prev, []Binding{
+	got := MergeBindings(prev, []Binding{
 		{"name": "S", "type": "secret_text"},               // no value: keep
 		{"name": "K2", "type": "inherit", "old_name": "K"}, // copy under a new name
 		{"name": "GONE", "type": "inherit"},                // nothing to inherit: dropped
