@@ -10,9 +10,7 @@ import (
 // .not, resolves and rejects. want is "" for a pass, else the failure's
 // message (exactly).
 func TestExpect(t *testing.T) {
-	cases := []struct {
-		code, want string
-	}{
+	cases := []matcherCase{
 		{`expect(2).toBe(2)`, ""},
 		{`expect(NaN).toBe(NaN)`, ""},
 		{`expect(0).toBe(-0)`, "AssertionError: expected 0 to be -0 (Object.is)"},
@@ -99,8 +97,20 @@ func TestExpect(t *testing.T) {
 		{`await expect(Promise.resolve(1)).rejects.toThrow()`, "AssertionError: expected the promise to reject, but it resolved with 1"},
 		{`await expect(1 as any).resolves.toBe(1)`, "TypeError: expect(value).resolves: the value must be a promise, got 1"},
 	}
+	runMatcherCases(t, cases)
+}
+
+// matcherCase is a test body and the exact failure message it must give ("" for
+// a pass).
+type matcherCase struct{ code, want string }
+
+// runMatcherCases runs each case as one test of a file (expect, test and vi
+// imported from vitest) and checks its outcome and that a failure has a
+// location.
+func runMatcherCases(t *testing.T, cases []matcherCase) {
+	t.Helper()
 	var b strings.Builder
-	b.WriteString("import { expect, test } from \"vitest\";\n")
+	b.WriteString("import { expect, test, vi } from \"vitest\";\n")
 	for i, c := range cases {
 		fmt.Fprintf(&b, "test(%q, async () => { %s; });\n", fmt.Sprint(i), c.code)
 	}

@@ -1,18 +1,12 @@
 package testrun
 
-import (
-	"fmt"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestMocksAndAsymmetricMatchers runs vi.fn, vi.spyOn, the call matchers,
 // the asymmetric matchers and expect.assertions on code that passes and
 // that fails. want is "" for a pass, else the failure's message (exactly).
 func TestMocksAndAsymmetricMatchers(t *testing.T) {
-	cases := []struct {
-		code, want string
-	}{
+	cases := []matcherCase{
 		{`const f = vi.fn(); f(1, "a"); expect(f).toHaveBeenCalled(); expect(f).toHaveBeenCalledTimes(1); expect(f).toHaveBeenCalledWith(1, "a"); expect(f.mock.calls).toEqual([[1, "a"]])`, ""},
 		{`const f = vi.fn(); expect(f).toHaveBeenCalled()`, `AssertionError: expected "spy" to be called at least once`},
 		{`const f = vi.fn(); f(); expect(f).not.toHaveBeenCalled()`, `AssertionError: expected "spy" to not be called at all, but actually been called 1 time`},
@@ -62,26 +56,5 @@ func TestMocksAndAsymmetricMatchers(t *testing.T) {
 		{`expect.hasAssertions()`, "AssertionError: expected any number of assertion, but got none"},
 		{`expect.hasAssertions(); expect(1).toBeTruthy()`, ""},
 	}
-	var b strings.Builder
-	b.WriteString("import { expect, test, vi } from \"vitest\";\n")
-	for i, c := range cases {
-		fmt.Fprintf(&b, "test(%q, async () => { %s; });\n", fmt.Sprint(i), c.code)
-	}
-	fr := runSource(t, b.String(), Options{})
-	if len(fr.Results) != len(cases) {
-		t.Fatalf("%d results for %d cases: %q", len(fr.Results), len(cases), summary(fr))
-	}
-	for i, c := range cases {
-		r := fr.Results[i]
-		got := ""
-		if r.Failure != nil {
-			got = r.Failure.Message
-		}
-		if got != c.want {
-			t.Errorf("%s\n got: %q\nwant: %q", c.code, got, c.want)
-		}
-		if c.want != "" && r.Failure.Location == nil {
-			t.Errorf("%s: no location", c.code)
-		}
-	}
+	runMatcherCases(t, cases)
 }
