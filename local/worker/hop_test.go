@@ -181,22 +181,16 @@ export default {
 // the fetch its Worker's service binding's Worker is waiting for.
 func TestAbandonedRequestCancelsSubrequests(t *testing.T) {
 	arrived, cancelled := make(chan struct{}), make(chan struct{})
-	origin := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	addr := serveOrigin(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(arrived)
 		<-r.Context().Done()
 		close(cancelled)
-	})}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go origin.Serve(ln)
-	t.Cleanup(func() { origin.Close() })
+	}))
 
 	e := start(t, worker.Options{})
 	e.deploy("back", script{modules: []store.Module{module("worker.js", fmt.Sprintf(`
 export default { fetch() { return fetch("http://%s/slow"); } };
-`, ln.Addr()))}})
+`, addr))}})
 	e.deploy("front", script{
 		bindings: []store.Binding{{"name": "BACK", "type": "service", "service": "back"}},
 		modules:  []store.Module{module("worker.js", `export default { fetch(request, env) { return env.BACK.fetch(request); } };`)},
@@ -235,25 +229,19 @@ export default { fetch() { return fetch("http://%s/slow"); } };
 // request ends.
 func TestWaitUntilSubrequestOutlivesTheResponse(t *testing.T) {
 	arrived, release, verdict := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	origin := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	addr := serveOrigin(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/later" {
 			return
 		}
 		close(arrived)
 		<-release
 		verdict <- r.Context().Err()
-	})}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go origin.Serve(ln)
-	t.Cleanup(func() { origin.Close() })
+	}))
 
 	e := start(t, worker.Options{})
 	e.deploy("back", script{modules: []store.Module{module("worker.js", fmt.Sprintf(`
 export default { fetch() { return fetch("http://%s/later"); } };
-`, ln.Addr()))}})
+`, addr))}})
 	e.deploy("later", script{
 		bindings: []store.Binding{{"name": "BACK", "type": "service", "service": "back"}},
 		modules: []store.Module{module("worker.js", `
@@ -282,4 +270,18 @@ export default {
 	if err := <-verdict; err != nil {
 		t.Fatalf("the waitUntil fetch was cancelled: %v", err)
 	}
+}
+
+// serveOrigin serves h on a free 127.0.0.1 port until the test ends and
+// returns its address.
+func serveOrigin(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
 }
