@@ -26,6 +26,16 @@ func (h *Handler) checkCode(w http.ResponseWriter, r *http.Request, sc *store.Sc
 	return true
 }
 
+// checkUpload checks the script an upload of su would store under name
+// (checkCode), when a checker is set.
+func (h *Handler) checkUpload(w http.ResponseWriter, r *http.Request, acct, name string, su store.ScriptUpload) bool {
+	if h.cfg.CheckScript == nil {
+		return true
+	}
+	prev, ok := h.previousScript(w, r, acct, name)
+	return ok && h.checkCode(w, r, uploadedScript(acct, name, prev, su))
+}
+
 // previousScript is the script an upload replaces, nil when it is new.
 func (h *Handler) previousScript(w http.ResponseWriter, r *http.Request, acct, name string) (*store.Script, bool) {
 	prev, err := h.st.Script(r.Context(), acct, name)

@@ -72,11 +72,8 @@ func (h *Handler) newVersion(w http.ResponseWriter, r *http.Request, acct string
 		return
 	}
 	if h.cfg.CheckScript != nil {
-		if su, err := h.scriptUpload(r, up); err == nil {
-			prev, ok := h.previousScript(w, r, acct, name)
-			if !ok || !h.checkCode(w, r, uploadedScript(acct, name, prev, su)) {
-				return
-			}
+		if su, err := h.scriptUpload(r, up); err == nil && !h.checkUpload(w, r, acct, name, su) {
+			return
 		}
 	}
 	v, err := h.st.RecordVersion(r.Context(), acct, name, deploySource(r), up.meta.Annotations)

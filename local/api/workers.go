@@ -125,11 +125,8 @@ func (h *Handler) uploadScript(w http.ResponseWriter, r *http.Request, acct stri
 		return
 	}
 	name := r.PathValue("script_name")
-	if h.cfg.CheckScript != nil {
-		prev, ok := h.previousScript(w, r, acct, name)
-		if !ok || !h.checkCode(w, r, uploadedScript(acct, name, prev, su)) {
-			return
-		}
+	if !h.checkUpload(w, r, acct, name, su) {
+		return
 	}
 	sc, err := h.st.PutScript(r.Context(), acct, name, su)
 	if err != nil {
