@@ -179,7 +179,7 @@ func (b *BucketObjects) fetch(ctx context.Context, method, key string) ([]byte, 
 	err = b.Client.Do(ctx, fmt.Sprintf("get object %q of R2 bucket %q", key, b.Bucket), func(ctx context.Context, more ...option.RequestOption) error {
 		var res *http.Response
 		opts := append(jurisdictionOption(b.Jurisdiction), option.WithResponseBodyInto(&res), option.WithHeader("Accept", "*/*"))
-		if err := b.Client.cf.Execute(ctx, method, p, nil, nil, append(opts, more...)...); err != nil {
+		if err := b.Client.execute(ctx, method, p, nil, nil, append(opts, more...)...); err != nil {
 			return err
 		}
 		defer res.Body.Close()
