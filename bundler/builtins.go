@@ -68,7 +68,10 @@ func builtinsPlugin(dir string, modules map[string]VirtualModule) api.Plugin {
 		Setup: func(build api.PluginBuild) {
 			build.OnResolve(api.OnResolveOptions{Filter: bareSpecifier}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
 				spec := args.Path
-				if _, ok := modules[spec]; ok {
+				if m, ok := modules[spec]; ok {
+					if m.Imported != nil {
+						m.Imported()
+					}
 					ns := nsBuiltin
 					if args.Kind == api.ResolveJSRequireCall || args.Kind == api.ResolveJSRequireResolve {
 						// require() must return the module's value itself

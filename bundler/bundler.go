@@ -43,6 +43,11 @@ type VirtualModule struct {
 	Exports []string
 	// Default reports whether the module has a default export.
 	Default bool
+	// Imported, when set, is called each time the bundle's files import the
+	// module (from esbuild's goroutines, possibly at once): a hook to start
+	// work the module will need, such as an API lookup, while the rest of
+	// the program bundles.
+	Imported func()
 }
 
 // Options configures a program bundle.

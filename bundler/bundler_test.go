@@ -2,9 +2,11 @@ package bundler
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/alchemy-go/alchemy/bundler/sourcemap"
@@ -301,5 +303,47 @@ func TestGeneratedModuleSource(t *testing.T) {
 		if !strings.Contains(src, want) {
 			t.Errorf("generated module lacks %q:\n%s", want, src)
 		}
+	}
+}
+
+func TestImportedHook(t *testing.T) {
+	cases := []struct {
+		name    string
+		program string
+		want    int32
+	}{
+		{"imported by the program", `import { Worker } from "alchemy/cloudflare";
+console.log(Worker);
+`, 1},
+		{"imported by two files", `import { Worker } from "alchemy/cloudflare";
+import { kv } from "./kv";
+console.log(Worker, kv);
+`, 2},
+		{"only a type import", `import type { Worker } from "alchemy/cloudflare";
+const w: Worker | undefined = undefined;
+console.log(w);
+`, 0},
+		{"not imported", `import { join } from "node:path";
+console.log(join("a", "b"));
+`, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{
+				"alchemy.run.ts": tc.program,
+				"kv.ts":          "import { KVNamespace } from \"alchemy/cloudflare\";\nexport const kv = KVNamespace;\n",
+			})
+			var calls atomic.Int32
+			modules := maps.Clone(testModules)
+			m := modules["alchemy/cloudflare"]
+			m.Imported = func() { calls.Add(1) }
+			modules["alchemy/cloudflare"] = m
+			if _, err := Bundle(Options{Entry: "alchemy.run.ts", Dir: dir, Modules: modules}); err != nil {
+				t.Fatal(err)
+			}
+			if got := calls.Load(); got != tc.want {
+				t.Errorf("Imported called %d times, want %d", got, tc.want)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/alchemy-go/alchemy/bundler"
 	"github.com/alchemy-go/alchemy/engine"
@@ -273,6 +274,23 @@ func virtualModules(reg *runtime.Registry) map[string]bundler.VirtualModule {
 	return out
 }
 
+// prefetchOnImport makes an import of alchemy/cloudflare, as soon as
+// esbuild resolves it, start the Cloudflare lookups the deployment will
+// begin with, so that their round trip overlaps the rest of the start-up.
+func prefetchOnImport(ctx context.Context, modules map[string]bundler.VirtualModule, api *jsapi.API) {
+	cf := cloudflare.Of(api.Registry())
+	if cf == nil {
+		return
+	}
+	m, ok := modules["alchemy/cloudflare"]
+	if !ok {
+		return
+	}
+	var once sync.Once
+	m.Imported = func() { once.Do(func() { cf.Prefetch(ctx) }) }
+	modules["alchemy/cloudflare"] = m
+}
+
 // runProgram bundles and runs a program and maps the outcome to an exit
 // code.
 func runProgram(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) int {
@@ -321,7 +339,9 @@ func runOnce(ctx context.Context, c cli, opts *RunOptions, env *runtime.Env) (in
 			Modules: reg,
 		})
 	}()
-	res, err := bundler.Bundle(bundler.Options{Entry: opts.File, Dir: cwd, Modules: virtualModules(reg), ListInputs: opts.Watch})
+	modules := virtualModules(reg)
+	prefetchOnImport(ctx, modules, api)
+	res, err := bundler.Bundle(bundler.Options{Entry: opts.File, Dir: cwd, Modules: modules, ListInputs: opts.Watch})
 	h := <-hosts
 	if err != nil {
 		fmt.Fprintln(c.stderr, strings.TrimRight(err.Error(), "\n"))

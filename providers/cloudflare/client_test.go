@@ -262,3 +262,55 @@ func TestTransient(t *testing.T) {
 		t.Error("cancel is not transient")
 	}
 }
+
+func TestPrefetchLooksUpTheAccountOnce(t *testing.T) {
+	const accounts = `{"success":true,"errors":[],"result":[{"id":"a1","name":"One"}],"result_info":{"page":1,"per_page":50,"total_count":1,"total_pages":1}}`
+	cases := []struct {
+		name      string
+		accountID string
+		wantCalls int32
+	}{
+		{"account discovered", "", 1},
+		{"account configured", "a1", 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls atomic.Int32
+			requested := make(chan struct{}, 1)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				status(200, accounts)(w, r)
+				requested <- struct{}{}
+			}))
+			defer srv.Close()
+			cf := New(Options{API: Config{BaseURL: srv.URL, APIToken: "t", AccountID: tc.accountID}})
+			cf.Prefetch(context.Background())
+			if tc.wantCalls > 0 {
+				select {
+				case <-requested:
+				case <-time.After(10 * time.Second):
+					t.Fatal("Prefetch made no request")
+				}
+			}
+			cl, err := cf.client(props{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := cl.AccountID(context.Background())
+			if err != nil || id != "a1" {
+				t.Fatalf("AccountID = %q, %v", id, err)
+			}
+			if n := calls.Load(); n != tc.wantCalls {
+				t.Errorf("%d requests to /accounts, want %d", n, tc.wantCalls)
+			}
+		})
+	}
+}
+
+func TestPrefetchWithoutCredentialsDoesNothing(t *testing.T) {
+	cf := New(Options{API: Config{BaseURL: "http://127.0.0.1:9/client/v4"}})
+	cf.Prefetch(context.Background()) // no client can be built: nothing to start, nothing to panic
+	if _, err := cf.client(props{}); err == nil || !strings.Contains(err.Error(), "no credentials") {
+		t.Errorf("client without credentials: %v", err)
+	}
+}

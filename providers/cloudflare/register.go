@@ -11,6 +11,7 @@
 package cloudflare
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -147,6 +148,20 @@ func (c *Cloudflare) clientFor(cfg Config) (*Client, error) {
 	}
 	c.clients[key] = cl
 	return cl, nil
+}
+
+// Prefetch starts, in the background, the lookup every deployment with
+// the run's default connection begins with: the account, when the
+// credentials leave it to discovery. A program that imports alchemy/cloudflare
+// calls it while it is still being bundled, so the round trip overlaps the
+// start-up. Its errors are dropped: the first resource that needs the
+// account looks it up again (or joins the lookup in flight) and reports them.
+func (c *Cloudflare) Prefetch(ctx context.Context) {
+	cl, err := c.client(props{})
+	if err != nil {
+		return
+	}
+	go cl.AccountID(ctx)
 }
 
 // clientOf returns the client for req's props.
