@@ -3,6 +3,7 @@
 // and btoa, structuredClone, crypto (randomUUID, getRandomValues, subtle),
 // Headers, Request, Response and fetch over Go's net/http, the streams
 // (ReadableStream, WritableStream, TransformStream), Blob, File, FormData,
+// CompressionStream and DecompressionStream (over Go's compress packages),
 // Event, EventTarget, AbortController, AbortSignal, DOMException,
 // performance and Intl (formatting as en-US for every locale; the
 // toLocaleString methods of Number, BigInt and Date and
@@ -83,6 +84,9 @@ func globals() []global {
 		"TextEncoderStream", "TextDecoderStream",
 	} {
 		gs = append(gs, partGlobal(streamsPart, n))
+	}
+	for _, n := range []string{"CompressionStream", "DecompressionStream"} {
+		gs = append(gs, partGlobal(compressionPart, n))
 	}
 	for _, n := range []string{"Blob", "File", "FormData"} {
 		gs = append(gs, partGlobal(blobPart, n))
