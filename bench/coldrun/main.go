@@ -3,10 +3,13 @@
 // `node -e 0`, in the same run: median wall time and peak RSS of each, and
 // their ratio.
 //
-//	go run ./bench/coldrun [-n 30] [-alchemy path/to/alchemy] [-node node]
+//	go run ./bench/coldrun [-n 30] [-alchemy path/to/alchemy] [-node node] [-floor]
 //	go run ./bench/coldrun -write DIR    # only write the program, to profile it
 //
 // Without -alchemy it builds the binary first (stripped, as released).
+// -floor also builds and measures ./bench/coldrun/floor: a process linking
+// the same libraries that only bundles the program and creates a goja
+// runtime, the part of a cold run no change to alchemy's own code removes.
 package main
 
 import (
@@ -27,6 +30,7 @@ func main() {
 	bin := flag.String("alchemy", "", "alchemy binary (default: build ./cmd/alchemy)")
 	node := flag.String("node", "node", "node binary to compare with (empty to skip)")
 	write := flag.String("write", "", "only write the benchmark program into this directory")
+	floor := flag.Bool("floor", false, "also measure the floor: the libraries' start-up and the bundling alone (bench/coldrun/floor)")
 	flag.Parse()
 	if *write != "" {
 		if _, err := writeProgram(*write); err != nil {
@@ -35,13 +39,13 @@ func main() {
 		}
 		return
 	}
-	if err := run(*n, *bin, *node); err != nil {
+	if err := run(*n, *bin, *node, *floor); err != nil {
 		fmt.Fprintln(os.Stderr, "coldrun:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, bin, node string) error {
+func run(n int, bin, node string, floor bool) error {
 	dir, bin, err := measure.Workdir("alchemy-coldrun-", bin)
 	if err != nil {
 		return err
@@ -61,6 +65,15 @@ func run(n int, bin, node string) error {
 		return err
 	}
 	a.print("alchemy run")
+	if floor {
+		f, err := measureFloor(n, dir, prog)
+		if err != nil {
+			return err
+		}
+		f.print("floor")
+		fmt.Printf("alchemy run above the floor: wall %.1f ms, peak RSS %.1f MiB\n",
+			measure.Millis(a.wall-f.wall), measure.MiB(a.rss-f.rss))
+	}
 	if node == "" {
 		return nil
 	}
@@ -72,6 +85,18 @@ func run(n int, bin, node string) error {
 	fmt.Printf("ratio alchemy/node: wall %.2f, CPU %.2f, peak RSS %.2f\n",
 		float64(a.wall)/float64(nd.wall), float64(a.cpu)/float64(nd.cpu), float64(a.rss)/float64(nd.rss))
 	return nil
+}
+
+// measureFloor builds ./bench/coldrun/floor into dir, stripped as alchemy
+// is, and times it on prog.
+func measureFloor(n int, dir, prog string) (result, error) {
+	bin := filepath.Join(dir, "floor")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./bench/coldrun/floor")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return result{}, fmt.Errorf("build ./bench/coldrun/floor: %w", err)
+	}
+	return timeRuns(n, []string{bin, prog})
 }
 
 // writeProgram writes the benchmark program: alchemy.run.ts importing ten
