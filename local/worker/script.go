@@ -2,14 +2,25 @@ package worker
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/alchemy-go/alchemy/bundler"
+	"github.com/alchemy-go/alchemy/bundler/sourcemap"
 	"github.com/alchemy-go/alchemy/local/store"
 	"github.com/alchemy-go/alchemy/runtime"
 )
@@ -30,6 +41,22 @@ type liveScript struct {
 	// several times (its code, then its workers.dev route or crons), and
 	// a version that cannot run is reported once, not once per change.
 	logged string
+	// checked are the versions CheckScript started for uploads of the
+	// script that are not stored yet: the load that finds one of them
+	// stored serves it instead of starting the same code again.
+	checked []*checkedVersion
+	down    bool // shut down: nothing new is kept
+}
+
+// checkedVersion is a version started by CheckScript, waiting for its
+// upload to be stored.
+type checkedVersion struct {
+	v *version
+	// abandoned: the upload's request is over. A load in progress may
+	// still take the version (the request ended after the store's event);
+	// the load drops it otherwise.
+	abandoned bool
+	stop      func() bool // stops watching the upload's request
 }
 
 // errNoScript is the load error of a Worker that is not deployed.
@@ -83,9 +110,10 @@ func (w *liveScript) startLoad() chan struct{} {
 // when it loads, as a Cloudflare deploy takes effect only when the new
 // code starts: a version that does not build, compile or start leaves the
 // last good one serving (its error is logged and kept for Load). A
-// deleted script stops serving.
+// deleted script stops serving. A generation that runs what the serving
+// version runs (only its workers.dev flag or crons changed) keeps it.
 func (w *liveScript) load(gen uint64, done chan struct{}) {
-	v := w.rt.newVersion(w)
+	v := w.next()
 	w.mu.Lock()
 	var report string
 	switch {
@@ -102,16 +130,24 @@ func (w *liveScript) load(gen uint64, done chan struct{}) {
 		}
 	}
 	retired := w.cur
-	if v.err != nil && !errors.Is(v.err, errNoScript) && retired != nil && retired.err == nil {
+	switch {
+	case v == retired:
+		w.failed, retired = nil, nil
+	case v.err != nil && !errors.Is(v.err, errNoScript) && retired != nil && retired.err == nil:
 		w.failed, retired = v.err, v
-	} else {
+	default:
 		w.cur, w.failed = v, nil
 	}
 	w.tried = gen
 	w.loading = nil
-	if gen != w.gen && w.cur != nil {
+	var dropped []*version
+	if gen != w.gen && (w.cur != nil || len(w.checked) > 0) {
 		// Changed again while loading: load once more.
 		w.startLoad()
+	} else {
+		// Every change so far was seen: a checked version whose upload
+		// is over now never will be stored.
+		dropped = w.dropChecked(func(c *checkedVersion) bool { return c.abandoned })
 	}
 	w.mu.Unlock()
 	// Logged before waiters wake, so that the reason comes before what
@@ -123,15 +159,123 @@ func (w *liveScript) load(gen uint64, done chan struct{}) {
 	if retired != nil {
 		retired.retire()
 	}
+	for _, v := range dropped {
+		v.retire()
+	}
+}
+
+// next returns the version that is to serve the script as it is stored
+// now: the serving version when it runs the same code with the same
+// bindings, the version CheckScript started for the upload that stored
+// this code, or a new one. Its err is set when the script cannot run.
+func (w *liveScript) next() *version {
+	rt, name := w.rt, w.key.script
+	failed := func(err error) *version {
+		v := rt.newVersion(w)
+		v.err = err
+		return v
+	}
+	st, err := rt.store()
+	if err != nil {
+		return failed(err)
+	}
+	sc, err := st.Script(rt.ctx, w.key.account, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return failed(errNoScript)
+	}
+	if err != nil {
+		return failed(fmt.Errorf("load Worker %q: %w", name, err))
+	}
+	key := runtimeKey(sc)
+	w.mu.Lock()
+	var checked *version
+	for _, c := range w.checked {
+		if c.v.key == key {
+			checked = c.v
+			break
+		}
+	}
+	if checked != nil {
+		w.dropChecked(func(c *checkedVersion) bool { return c.v == checked })
+	}
+	cur := w.cur
+	w.mu.Unlock()
+	if checked != nil {
+		// Handed over from the check: the script as stored (its version
+		// id) is what it serves from now on.
+		checked.script = sc
+		return checked
+	}
+	if cur != nil && cur.err == nil && cur.key == key && cur.script.MigrationTag == sc.MigrationTag {
+		return cur
+	}
+	v := rt.newVersion(w)
+	v.key = key
+	if err := v.prepare(sc); err != nil {
+		v.err = err // logged by the script's load
+	}
+	return v
+}
+
+// offer keeps a version CheckScript started for an upload, for the load
+// that finds the upload stored, until the upload's request (ctx) ends and
+// no load may still take it.
+func (w *liveScript) offer(ctx context.Context, v *version) {
+	w.mu.Lock()
+	if w.down {
+		w.mu.Unlock()
+		v.retire()
+		return
+	}
+	c := &checkedVersion{v: v}
+	w.checked = append(w.checked, c)
+	c.stop = context.AfterFunc(ctx, func() { w.abandon(c) })
+	w.mu.Unlock()
+}
+
+// abandon records that the upload of a checked version is over. Unless a
+// load is running or about to (it takes the version if the upload was
+// stored, and drops it otherwise), the version is dropped now.
+func (w *liveScript) abandon(c *checkedVersion) {
+	w.mu.Lock()
+	c.abandoned = true
+	var dropped []*version
+	if w.loading == nil {
+		dropped = w.dropChecked(func(d *checkedVersion) bool { return d == c })
+	}
+	w.mu.Unlock()
+	for _, v := range dropped {
+		v.retire()
+	}
+}
+
+// dropChecked removes the checked versions that match, and returns them
+// for the caller to retire unless a load took them. Called with w.mu held.
+func (w *liveScript) dropChecked(match func(*checkedVersion) bool) []*version {
+	var dropped []*version
+	kept := w.checked[:0]
+	for _, c := range w.checked {
+		if !match(c) {
+			kept = append(kept, c)
+			continue
+		}
+		c.stop()
+		dropped = append(dropped, c.v)
+	}
+	clear(w.checked[len(kept):])
+	w.checked = kept
+	return dropped
 }
 
 // changed records a new version of the script. A Worker that has run
 // loads it right away, so that the next request does not wait.
+// A Worker with a checked upload pending loads it too: the checked version
+// takes over at once, so that its request need not keep it.
 func (w *liveScript) changed() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.gen++
-	if w.cur != nil {
+	if w.cur != nil || len(w.checked) > 0 {
 		w.startLoad()
 	}
 }
@@ -139,9 +283,13 @@ func (w *liveScript) changed() {
 func (w *liveScript) shutdown() {
 	w.mu.Lock()
 	v := w.cur
-	w.cur = nil
+	w.cur, w.down = nil, true
+	dropped := w.dropChecked(func(*checkedVersion) bool { return true })
 	w.mu.Unlock()
 	if v != nil {
+		v.retire()
+	}
+	for _, v := range dropped {
 		v.retire()
 	}
 }
@@ -155,8 +303,9 @@ type version struct {
 	nodeCompat bool
 	classic    bool // service-worker syntax
 	bindings   []binding
-	assets     *assetServer // nil without static assets
-	hasFetch   bool         // the code has a fetch handler (set by load)
+	assets     *assetServer      // nil without static assets
+	hasFetch   bool              // the code has a fetch handler (set by load)
+	key        [sha256.Size]byte // runtimeKey of the script it runs
 
 	refs    atomic.Int64 // requests using the version, plus one while it is current
 	retired atomic.Bool
@@ -176,30 +325,12 @@ type loadError struct {
 func (e *loadError) Error() string { return e.text }
 func (e *loadError) Unwrap() error { return e.err }
 
+// newVersion returns a version of a script with no code yet, its isolate
+// pool empty.
 func (rt *Runtime) newVersion(w *liveScript) *version {
-	v := &version{w: w}
+	v := &version{w: w, isolates: make([]*isolate, rt.opts.Isolates)}
 	v.refs.Store(1)
-	v.isolates = make([]*isolate, rt.opts.Isolates)
-	if err := v.load(); err != nil {
-		v.err = err // logged by the script's load
-	}
 	return v
-}
-
-func (v *version) load() error {
-	rt, name := v.w.rt, v.w.key.script
-	st, err := rt.store()
-	if err != nil {
-		return err
-	}
-	sc, err := st.Script(rt.ctx, v.w.key.account, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return errNoScript
-	}
-	if err != nil {
-		return fmt.Errorf("load Worker %q: %w", name, err)
-	}
-	return v.prepare(sc)
 }
 
 // prepare links, compiles and starts a script's code: the steps whose
@@ -225,6 +356,7 @@ func (v *version) prepare(sc *store.Script) error {
 		Builtins: rt.builtins[v.nodeCompat], File: "/" + name + ".bundle.js",
 	})
 	if err != nil {
+		err = sourceMapped(err, sc.Modules)
 		text := err.Error()
 		if !v.nodeCompat && strings.Contains(text, `"node:`) {
 			text += " (Node built-ins need the nodejs_compat compatibility flag)"
@@ -324,4 +456,192 @@ func (v *version) close() {
 			iso.shutdown()
 		}
 	}
+}
+
+// runtimeKey identifies what a script runs: everything a version's
+// preparation and its isolates read from it (code, entry, compatibility,
+// bindings, static assets). Versions of two scripts with the same key run
+// alike, so that one started for the first serves the second. A script
+// that binds version metadata includes its version in the key.
+func runtimeKey(sc *store.Script) [sha256.Size]byte {
+	h := sha256.New()
+	field := func(b []byte) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	field([]byte(sc.MainModule))
+	field([]byte(sc.BodyPart))
+	field([]byte(sc.Settings.CompatibilityDate))
+	field([]byte(strings.Join(sc.Settings.CompatibilityFlags, "\x00")))
+	field(nil)
+	for _, m := range sc.Modules {
+		field([]byte(m.Name))
+		field([]byte(m.ContentType))
+		field(m.Content)
+	}
+	field(nil)
+	for _, b := range sc.Settings.Bindings {
+		field(canonicalJSON(b))
+		if b.Type() == "version_metadata" {
+			field([]byte(sc.VersionID + "\x00" + sc.ModifiedOn))
+		}
+	}
+	field(nil)
+	if sc.Assets != nil {
+		field(canonicalJSON(sc.Assets.Manifest))
+		field(canonicalJSON(sc.Assets.Config))
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
+}
+
+// canonicalJSON encodes v with object keys sorted and no spacing, however
+// it was spelled (a stored script's JSON comes back re-encoded).
+func canonicalJSON(v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return []byte(err.Error())
+	}
+	var generic any
+	if json.Unmarshal(data, &generic) != nil {
+		return data
+	}
+	data, _ = json.Marshal(generic)
+	return data
+}
+
+// sourceMapped returns a build error with the places its messages name in
+// the uploaded modules mapped through the modules' source maps (a part
+// named by the module's sourceMappingURL comment, or the comment's data
+// URL), to the files the modules were built from, as runtime errors are.
+// A place no map covers stays as it is.
+func sourceMapped(err error, modules []store.Module) error {
+	var be *bundler.Error
+	if !errors.As(err, &be) {
+		return err
+	}
+	out := &bundler.Error{Messages: slices.Clone(be.Messages)}
+	maps := map[string]*sourcemap.Map{} // by module; nil without one
+	for i, msg := range out.Messages {
+		if msg.File == "" {
+			continue
+		}
+		m, seen := maps[msg.File]
+		if !seen {
+			m = uploadedSourceMap(modules, msg.File)
+			maps[msg.File] = m
+		}
+		if file, line, col, text, ok := originalPosition(m, msg.Line, utf16Column(msg.LineText, msg.Column)); ok {
+			msg.File, msg.Line = path.Join("/", path.Dir("/"+msg.File), m.SourceRoot, file)[1:], line
+			msg.Column, msg.LineText = runeColumn(text, col), text
+			if text == "" {
+				msg.Length = 0
+			} else {
+				msg.Length = min(msg.Length, max(utf8.RuneCountInString(text)-msg.Column+1, 1))
+			}
+			out.Messages[i] = msg
+		}
+	}
+	return out
+}
+
+// uploadedSourceMap is the source map of the uploaded module named name,
+// or nil.
+func uploadedSourceMap(modules []store.Module, name string) *sourcemap.Map {
+	byName := func(n string) (store.Module, bool) {
+		for _, m := range modules {
+			if path.Clean("/" + m.Name)[1:] == n {
+				return m, true
+			}
+		}
+		return store.Module{}, false
+	}
+	mod, ok := byName(name)
+	if !ok {
+		return nil
+	}
+	refs := sourceMappingURL.FindAllSubmatch(mod.Content, -1)
+	if len(refs) == 0 {
+		return nil
+	}
+	ref := string(refs[len(refs)-1][1])
+	var data []byte
+	if rest, ok := strings.CutPrefix(ref, "data:"); ok {
+		meta, payload, ok := strings.Cut(rest, ",")
+		if !ok || !strings.HasSuffix(meta, ";base64") {
+			return nil
+		}
+		if data, _ = base64.StdEncoding.DecodeString(payload); data == nil {
+			return nil
+		}
+	} else if part, ok := byName(path.Join(path.Dir("/"+name), ref)[1:]); ok {
+		data = part.Content
+	} else {
+		return nil
+	}
+	m, err := sourcemap.Parse(data)
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+// sourceMappingURL finds a module's source map comment.
+var sourceMappingURL = regexp.MustCompile(`(?m)^[ \t]*//[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*$`)
+
+// originalPosition maps a 1-based line and 0-based UTF-16 column of
+// generated code through m to the original source, its 1-based line,
+// 0-based UTF-16 column, and that line's text when the map embeds it.
+func originalPosition(m *sourcemap.Map, line, col int) (file string, origLine, origCol int, text string, ok bool) {
+	if m == nil {
+		return "", 0, 0, "", false
+	}
+	segs, err := sourcemap.Decode(m.Mappings)
+	if err != nil {
+		return "", 0, 0, "", false
+	}
+	gl := line - 1
+	i := sort.Search(len(segs), func(i int) bool {
+		return segs[i].GenLine > gl || segs[i].GenLine == gl && segs[i].GenColumn > col
+	}) - 1
+	if i < 0 || segs[i].GenLine != gl || segs[i].Source < 0 || segs[i].Source >= len(m.Sources) {
+		return "", 0, 0, "", false
+	}
+	sg := segs[i]
+	if content, ok := m.Content(sg.Source); ok {
+		if lines := strings.Split(content, "\n"); sg.OrigLine < len(lines) {
+			text = strings.TrimSuffix(lines[sg.OrigLine], "\r")
+		}
+	}
+	// Within a mapped stretch the columns move together.
+	return m.Sources[sg.Source], sg.OrigLine + 1, sg.OrigColumn + col - sg.GenColumn, text, true
+}
+
+// utf16Column converts a 1-based character column of a line into the
+// 0-based UTF-16 column source maps count in.
+func utf16Column(line string, col int) int {
+	units := 0
+	for i, r := range []rune(line) {
+		if i >= col-1 {
+			return units
+		}
+		units += utf16.RuneLen(r)
+	}
+	return units + max(col-1-utf8.RuneCountInString(line), 0)
+}
+
+// runeColumn converts a 0-based UTF-16 column of a line into a 1-based
+// character column.
+func runeColumn(line string, col int) int {
+	units := 0
+	for i, r := range []rune(line) {
+		if units >= col {
+			return i + 1
+		}
+		units += utf16.RuneLen(r)
+	}
+	return utf8.RuneCountInString(line) + max(col-units, 0) + 1
 }
