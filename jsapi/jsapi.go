@@ -91,16 +91,21 @@ func New(cfg Config) *API {
 // Registry returns the engine registry resource kinds are looked up in.
 func (a *API) Registry() *engine.Registry { return a.cfg.Registry }
 
-// engineFor returns an engine over the file store of rootDir (or of
-// Defaults.StateDir) whose codec uses password.
-func (a *API) engineFor(rootDir, password string) *engine.Engine {
-	dir := a.cfg.Defaults.StateDir
-	if dir == "" {
-		dir = filepath.Join(rootDir, ".alchemy")
+// engineFor returns an engine over the store of an app whose codec uses
+// password: the one its stateStore option names (spec), else the file store
+// of rootDir (or of Defaults.StateDir). dir is the program's directory and
+// getenv its environment.
+func (a *API) engineFor(spec *storeSpec, rootDir, dir, password string, getenv func(string) string) (*engine.Engine, error) {
+	stateDir := a.cfg.Defaults.StateDir
+	if stateDir == "" {
+		stateDir = filepath.Join(rootDir, ".alchemy")
 	}
-	store := state.NewFileStore(dir, state.NewCodec(password), a.cfg.StoreOptions...)
+	store, err := a.newStore(spec, stateDir, dir, state.NewCodec(password), getenv)
+	if err != nil {
+		return nil, err
+	}
 	return engine.New(engine.Config{Store: store, Registry: a.cfg.Registry, Reporter: a.cfg.Reporter,
-		DeleteConcurrency: a.cfg.DeleteConcurrency})
+		DeleteConcurrency: a.cfg.DeleteConcurrency}), nil
 }
 
 func (a *API) markUsed() {

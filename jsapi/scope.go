@@ -26,6 +26,8 @@ type appRun struct {
 	force, adopt    bool
 	strategy        engine.DestroyStrategy
 	destroyOrphans  bool
+	// store is the store the stateStore option made (nil: files).
+	store *storeSpec
 
 	app   *engine.App // nil until open
 	root  *scope
@@ -247,9 +249,6 @@ func (r *realm) jsAlchemy(call goja.FunctionCall) goja.Value {
 	what := fmt.Sprintf("alchemy(%q)", name)
 	o := r.optionsOf(call.Argument(1), what)
 	d := r.api.cfg.Defaults
-	if o.get("stateStore") != nil {
-		panic(runtime.NewError(vm, fmt.Errorf("%s: option stateStore is not supported: state is kept in files under .alchemy/", what), runtime.CaptureCallSite(vm)))
-	}
 	phase := d.Phase
 	if d.App != "" && d.App != name {
 		phase = engine.PhaseRead
@@ -286,13 +285,22 @@ func (r *realm) jsAlchemy(call goja.FunctionCall) goja.Value {
 	}
 	a.root = &scope{app: a, name: name, kind: scopeRoot, quiet: a.quiet, force: a.force, adopt: a.adopt}
 	a.stage = &scope{app: a, parent: a.root, name: a.stageName, kind: scopeStage, quiet: a.quiet, force: a.force, adopt: a.adopt}
+	a.store = r.stateStoreOption(o, a.root)
+	if a.store == nil && !r.noStateStoreCheck(o) {
+		r.ciStateStoreCheck(what)
+	}
 	r.apps = append(r.apps, a)
 	r.api.markUsed()
 	r.loop.SetAsyncContext(a.stage)
 
 	api := r.api
+	env := r.host.Env()
+	getenv := func(k string) string { v, _ := env.Get(k); return v }
 	return r.goAsync(func(ctx context.Context) runtime.Settle {
-		eng := api.engineFor(a.rootDir, a.password)
+		eng, err := api.engineFor(a.store, a.rootDir, a.dir, a.password, getenv)
+		if err != nil {
+			return runtime.Rejected(fmt.Errorf("%s: option stateStore: %w", what, err))
+		}
 		app, err := eng.Open(ctx, engine.AppOptions{
 			Name: a.name, Stage: a.stageName, Phase: a.phase,
 			Force: a.force, Adopt: a.adopt, Quiet: a.quiet,
@@ -363,6 +371,7 @@ func (r *realm) jsNested(call goja.FunctionCall) goja.Value {
 	if err != nil {
 		return r.rejected(fmt.Errorf("%s: %w", what, err))
 	}
+	r.nestedStateStore(o, parent)
 	opts := engine.ScopeOptions{
 		Force: o.optBool("force"), Adopt: o.optBool("adopt"), Quiet: o.optBool("quiet"),
 		DestroyStrategy: engine.DestroyStrategy(o.str("destroyStrategy", "")),
