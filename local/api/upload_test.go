@@ -225,29 +225,40 @@ func TestRejectedUploadNamesTheSourceFile(t *testing.T) {
 }
 
 // BenchmarkUpload measures a deploy against the local Cloudflare: the
-// upload PUT of a small Worker (checked before it is stored), and the same
-// followed by the first request to the new code.
+// upload PUT of a small Worker (checked before it is stored); the same
+// followed by the first request to the new code; and a provider's deploy
+// of a serving Worker (upload, workers.dev route, first request).
 func BenchmarkUpload(b *testing.B) {
-	for _, request := range []bool{false, true} {
-		name := "put"
-		if request {
-			name = "put+get"
-		}
-		b.Run(name, func(b *testing.B) {
+	cases := []struct {
+		name               string
+		subdomain, request bool
+	}{
+		{"put", false, false},
+		{"put+get", false, true},
+		{"put+subdomain+get", true, true},
+	}
+	for _, bc := range cases {
+		b.Run(bc.name, func(b *testing.B) {
 			c := startCloudflare(b)
 			if status, code, msg := c.upload(http.MethodPut, "api", nil, jsModule("worker.js", workerCode("v0"))); status != http.StatusOK {
 				b.Fatalf("first upload: %d %d %s", status, code, msg)
 			}
-			if status, code, msg := c.do(http.MethodPost, "api/subdomain", "application/json", []byte(`{"enabled":true}`)); status != http.StatusOK {
-				b.Fatalf("subdomain: %d %d %s", status, code, msg)
+			enable := func() {
+				if status, code, msg := c.do(http.MethodPost, "api/subdomain", "application/json", []byte(`{"enabled":true}`)); status != http.StatusOK {
+					b.Fatalf("subdomain: %d %d %s", status, code, msg)
+				}
 			}
+			enable()
 			b.ResetTimer()
 			for i := range b.N {
 				v := fmt.Sprintf("v%d", i+1)
 				if status, code, msg := c.upload(http.MethodPut, "api", nil, jsModule("worker.js", workerCode(v))); status != http.StatusOK {
 					b.Fatalf("upload: %d %d %s", status, code, msg)
 				}
-				if request {
+				if bc.subdomain {
+					enable()
+				}
+				if bc.request {
 					if status, body := c.get("api"); status != http.StatusOK || body != v {
 						b.Fatalf("GET = %d %q, want %q", status, body, v)
 					}
