@@ -3,6 +3,7 @@ package testrun
 import (
 	"io/fs"
 	"path/filepath"
+	"strconv"
 	"slices"
 	"strings"
 	"testing"
@@ -147,12 +148,64 @@ import { expect, test } from "vitest";
 test("alchemy.test is the module's test", () => {
   expect((alchemy as any).test).toBe(alchemyTest);
 });
-test("stateStore is refused", () => {
-  expect(() => alchemyTest(import.meta, { stateStore: "fs" } as any)).toThrow(/stateStore is not supported/);
-});
 test("import.meta is required", () => {
   expect(() => alchemyTest(undefined as any)).toThrow(/pass the test file's import.meta/);
 });
 `}, "opts.test.ts", Options{}, api.Modules()...)
-	checkSummary(t, out.FileResult, "passed alchemy.test is the module's test", "passed stateStore is refused", "passed import.meta is required")
+	checkSummary(t, out.FileResult, "passed alchemy.test is the module's test", "passed import.meta is required")
+}
+
+// alchemy.test's stateStore option is the store of the file's app: records
+// go where it says, not to the file's own state directory; a function that
+// returns anything but a store of alchemy/state fails the file's tests with
+// the option named.
+func TestAlchemyTestStateStore(t *testing.T) {
+	kept := t.TempDir()
+	program := func(store string) string {
+		return `
+import alchemy, { Resource } from "alchemy";
+import "alchemy/test/vitest";
+import { FileSystemStateStore } from "alchemy/state";
+const Thing = Resource("test::Thing", async function (this: any, id: string) {
+  if (this.phase === "delete") return this.destroy();
+  return this({ name: id });
+});
+const test = alchemy.test(import.meta, { stateStore: ` + store + ` });
+test("stores", async () => {
+  await Thing("a");
+});
+`
+	}
+	for _, c := range []struct {
+		name, store, want string
+	}{
+		{"file store", "(scope) => new FileSystemStateStore(scope, { rootDir: " + strconv.Quote(kept) + " })", "passed stores"},
+		{"own store", "(() => ({ get() {} })) as any", "option stateStore is not supported"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			stateDir := t.TempDir()
+			api := jsapi.New(jsapi.Config{Defaults: jsapi.Defaults{Stage: "ci", RootDir: stateDir, StateDir: filepath.Join(stateDir, ".alchemy")}})
+			out := runFiles(t, map[string]string{"state.test.ts": program(c.store)}, "state.test.ts", Options{Keep: true},
+				append(api.Modules(), api.StateModule())...)
+			if err := api.Close(); err != nil {
+				t.Fatal(err)
+			}
+			var reports []string
+			for _, r := range out.Results {
+				reports = append(reports, strings.Join(summary(FileResult{Results: []Result{r}}), ""))
+				if r.Failure != nil {
+					reports = append(reports, r.Failure.Report)
+				}
+			}
+			if got := strings.Join(reports, "\n"); !strings.Contains(got, c.want) {
+				t.Errorf("want %q in the results:\n%s\n%s", c.want, got, out.stdout)
+			}
+			if left := records(t, stateDir); len(left) > 0 {
+				t.Errorf("records in the file's own state directory: %q", left)
+			}
+		})
+	}
+	if got := records(t, kept); !slices.Contains(got, "state.test.ts/ci/stores/a.json") {
+		t.Errorf("records of the given store: %q", got)
+	}
 }
