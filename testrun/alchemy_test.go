@@ -3,8 +3,8 @@ package testrun
 import (
 	"io/fs"
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
