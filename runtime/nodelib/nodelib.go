@@ -1,7 +1,10 @@
 // Package nodelib provides the Node.js built-in modules programs commonly
 // use: node:path, node:fs, node:fs/promises, node:assert, node:crypto
 // (random values, hashes, HMACs), node:os, node:url, node:util,
-// node:buffer, node:process and node:events, each also under its bare name. Register adds
+// node:buffer, node:process, node:events, node:stream (with stream/promises,
+// stream/web and stream/consumers), node:string_decoder, node:timers (with
+// timers/promises), node:zlib, node:querystring and node:diagnostics_channel,
+// each also under its bare name. Register adds
 // them to a runtime.Registry; InstallGlobals adds the Node globals Buffer and
 // global.
 package nodelib
@@ -35,6 +38,16 @@ func Modules() []runtime.Module {
 		bufferModule(),
 		processModule(),
 		eventsModule(),
+		streamModule(),
+		streamPromisesModule(),
+		streamWebModule(),
+		streamConsumersModule(),
+		stringDecoderModule(),
+		timersModule(),
+		timersPromisesModule(),
+		zlibModule(),
+		querystringModule(),
+		diagnosticsChannelModule(),
 	}
 }
 
