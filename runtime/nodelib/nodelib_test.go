@@ -176,7 +176,7 @@ func TestUnsupportedBuiltins(t *testing.T) {
 		"node_modules/optional/package.json": `{"name":"optional","main":"index.js"}`,
 		"node_modules/optional/index.js":     "let cp;\ntry { cp = require(\"child_process\"); } catch (e) { cp = String(e.message); }\nexports.fast = () => cp;\n",
 	}, runtimetest.Options{})
-	if out != "module \"child_process\" (imported by node_modules/optional/index.js) is not supported; the Node built-ins available are node:assert, node:assert/strict, node:buffer, node:crypto, node:events, node:fs, node:fs/promises, node:os, node:path, node:path/posix, node:process, node:url, node:util\n" {
+	if out != "module \"child_process\" (imported by node_modules/optional/index.js) is not supported; the Node built-ins available are node:assert, node:assert/strict, node:buffer, node:crypto, node:diagnostics_channel, node:events, node:fs, node:fs/promises, node:os, node:path, node:path/posix, node:process, node:querystring, node:stream, node:stream/consumers, node:stream/promises, node:stream/web, node:string_decoder, node:timers, node:timers/promises, node:url, node:util, node:zlib\n" {
 		t.Errorf("stdout = %q", out)
 	}
 }

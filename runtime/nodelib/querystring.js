@@ -20,7 +20,7 @@
   // unescapeBuffer decodes %XX escapes byte by byte; malformed ones stay.
   const unescapeBuffer = (s, decodeSpaces) => {
     const src = Buffer.from(String(s));
-    const out = Buffer.allocUnsafe(src.length);
+    const out = Buffer.alloc(src.length);
     let n = 0;
     for (let i = 0; i < src.length; i++) {
       const c = src[i];

@@ -499,7 +499,7 @@
       }
       return ret;
     }
-    const ret = Buffer.allocUnsafe(n);
+    const ret = Buffer.alloc(n);
     let off = 0;
     while (off < n) {
       const b = buf[0];

@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/dop251/goja"
-	"github.com/dop251/goja/unistring"
 
 	"github.com/alchemy-go/alchemy/runtime/webapi"
 )
@@ -34,7 +33,7 @@ func stringDecoderNatives(vm *goja.Runtime) *goja.Object {
 				units[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
 			}
 			// Lone surrogates stay as they are, as in Node.
-			return vm.ToValue(unistring.FromUtf16(units))
+			return goja.StringFromUTF16(units)
 		default:
 			return vm.ToValue(encodeBytes(b, enc))
 		}

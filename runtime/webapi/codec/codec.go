@@ -249,6 +249,11 @@ func decode(r *bufio.Reader, w io.Writer, format Format, strict bool) error {
 	}
 	switch format {
 	case Gzip:
+		// Check the magic bytes first, so that input that is not gzip
+		// fails as such even when shorter than a gzip header.
+		if head, _ := r.Peek(2); (len(head) > 0 && head[0] != 0x1f) || (len(head) > 1 && head[1] != 0x8b) {
+			return gzip.ErrHeader
+		}
 		zr, err := gzip.NewReader(r)
 		if err != nil {
 			return err
