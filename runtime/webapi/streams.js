@@ -658,11 +658,11 @@
         {
           start: () => startDone.promise,
           write: (chunk) => {
-            if (typeof transformer.transform === "function") return transformer.transform.call(transformer, chunk, controller);
-            controller.enqueue(chunk);
+            if (typeof transformer.transform !== "function") return void controller.enqueue(chunk);
+            return this._failOnError(() => transformer.transform.call(transformer, chunk, controller));
           },
           close: async () => {
-            if (typeof transformer.flush === "function") await transformer.flush.call(transformer, controller);
+            if (typeof transformer.flush === "function") await this._failOnError(() => transformer.flush.call(transformer, controller));
             try {
               readableController.close();
             } catch {}
@@ -687,6 +687,17 @@
     _fail(e) {
       this._readable._error(e);
       this._writable._error(e);
+    }
+    // A transform or flush that throws or rejects errors both sides, as the
+    // spec's TransformStreamError does: a reader of the readable side must
+    // not wait forever.
+    async _failOnError(step) {
+      try {
+        return await step();
+      } catch (e) {
+        this._fail(e);
+        throw e;
+      }
     }
     get readable() {
       return this._readable;

@@ -232,3 +232,26 @@ func TestSerializeAcrossRuntimes(t *testing.T) {
 	}
 	_ = goja.Undefined()
 }
+
+// A transform or flush that throws errors the readable side too, so its
+// reader fails instead of waiting forever; the writer sees the same error.
+func TestTransformStreamErrors(t *testing.T) {
+	expectLines(t, `
+async function run(name: string, transformer: Transformer<string, string>) {
+  const { readable, writable } = new TransformStream(transformer);
+  const writer = writable.getWriter();
+  const read = new Response(readable).text().then((t) => "read " + t, (e) => "read failed: " + e.message);
+  const wrote = writer.write("x").then(() => writer.close()).then(() => "wrote", (e) => "write failed: " + e.message);
+  console.log(name, await read, "|", await wrote);
+}
+await run("throws", { transform() { throw new Error("bad chunk"); } });
+await run("rejects", { async transform() { await null; throw new Error("late"); } });
+await run("flush", { transform(c, ctl) { ctl.enqueue(c); }, flush() { throw new Error("no flush"); } });
+await run("fine", { transform(c, ctl) { ctl.enqueue(c.toUpperCase()); } });
+`,
+		"throws read failed: bad chunk | write failed: bad chunk",
+		"rejects read failed: late | write failed: late",
+		"flush read failed: no flush | write failed: no flush",
+		"fine read X | wrote",
+	)
+}
