@@ -124,8 +124,13 @@ declare module "alchemy" {
     watch?: boolean;
     /** Accepted for compatibility; has no effect. */
     tunnel?: boolean;
-    /** @unsupported State is kept in files under .alchemy/; another store is refused. */
-    stateStore?: never;
+    /**
+     * Where state is kept: `(scope) => new CloudflareStateStore(scope)` or `new FileSystemStateStore(scope,
+     * {rootDir})` from "alchemy/state". Files under .alchemy/ by default. The function must return a store of
+     * "alchemy/state"; a store class of the program's own is refused. Under `alchemy dev` state stays in the
+     * dev session's files. With CI set, a run without one fails unless ALCHEMY_CI_STATE_STORE_CHECK=false.
+     */
+    stateStore?: StateStoreType;
     /** The project root; .alchemy/ lives there. */
     rootDir?: string;
     destroyStrategy?: DestroyStrategy;
@@ -136,6 +141,23 @@ declare module "alchemy" {
     /** Accepted for compatibility; has no effect (credentials come from the environment). */
     profile?: string;
   }
+
+  /** A state store: the stores of "alchemy/state" implement it. */
+  export interface StateStore {
+    init?(): Promise<void>;
+    deinit?(): Promise<void>;
+    list(): Promise<string[]>;
+    count(): Promise<number>;
+    get(key: string): Promise<State | undefined>;
+    getBatch(ids: string[]): Promise<Record<string, State>>;
+    all(): Promise<Record<string, State>>;
+    set(key: string, value: State): Promise<void>;
+    delete(key: string): Promise<void>;
+    listScopes?(): Promise<string[]>;
+  }
+
+  /** The stateStore option: called with the scope, returns the store of "alchemy/state" to keep it in. */
+  export type StateStoreType = (scope: Scope) => StateStore;
 
   export interface RunOptions extends AlchemyOptions {
     /** The scope to nest under instead of the current one. */
@@ -1165,8 +1187,108 @@ declare module "alchemy/fs" {
 
 // =========================================================================================================
 
+declare module "alchemy/state" {
+  import type { Scope, Secret, State, StateStore } from "alchemy";
+
+  /** Options of the Cloudflare API connection; each defaults to the run's (CLOUDFLARE_* variables). */
+  export interface CloudflareApiOptions {
+    baseUrl?: string;
+    apiKey?: Secret | string;
+    apiToken?: Secret | string;
+    accountId?: string;
+    email?: string;
+  }
+
+  /** Keeps state as the files of .alchemy/ (the default store). */
+  export class FileSystemStateStore implements StateStore {
+    /** rootDir replaces the .alchemy directory (relative to the working directory). */
+    constructor(scope: Scope, options?: { rootDir?: string });
+    list(): Promise<string[]>;
+    count(): Promise<number>;
+    get(key: string): Promise<State | undefined>;
+    getBatch(ids: string[]): Promise<Record<string, State>>;
+    all(): Promise<Record<string, State>>;
+    set(key: string, value: State): Promise<void>;
+    delete(key: string): Promise<void>;
+  }
+
+  export interface CloudflareStateStoreOptions extends CloudflareApiOptions {
+    /** The state service Worker. Defaults to "alchemy-state-service". */
+    scriptName?: string;
+    /** Deploy the service again, with this token, even when it exists. */
+    forceUpdate?: boolean;
+    /** Defaults to ALCHEMY_STATE_TOKEN; every deployment on the account must use the same token. */
+    stateToken?: Secret<string> | string;
+  }
+
+  /**
+   * Keeps state in a Durable Object of the state service Worker on the account, deployed on first use; the
+   * TypeScript library's service is used as it is.
+   */
+  export class CloudflareStateStore implements StateStore {
+    constructor(scope: Scope, options?: CloudflareStateStoreOptions);
+    list(): Promise<string[]>;
+    count(): Promise<number>;
+    get(key: string): Promise<State | undefined>;
+    getBatch(ids: string[]): Promise<Record<string, State>>;
+    all(): Promise<Record<string, State>>;
+    set(key: string, value: State): Promise<void>;
+    delete(key: string): Promise<void>;
+  }
+
+  /** @unsupported Constructing one fails: use CloudflareStateStore. */
+  export class D1StateStore implements StateStore {
+    constructor(scope: Scope, options?: CloudflareApiOptions & { databaseName?: string });
+    list(): Promise<string[]>;
+    count(): Promise<number>;
+    get(key: string): Promise<State | undefined>;
+    getBatch(ids: string[]): Promise<Record<string, State>>;
+    all(): Promise<Record<string, State>>;
+    set(key: string, value: State): Promise<void>;
+    delete(key: string): Promise<void>;
+  }
+
+  /** @unsupported Constructing one fails: use FileSystemStateStore or CloudflareStateStore. */
+  export class SQLiteStateStore implements StateStore {
+    constructor(scope: Scope, options?: { filename?: string; engine?: "auto" | "bun" | "libsql" });
+    list(): Promise<string[]>;
+    count(): Promise<number>;
+    get(key: string): Promise<State | undefined>;
+    getBatch(ids: string[]): Promise<Record<string, State>>;
+    all(): Promise<Record<string, State>>;
+    set(key: string, value: State): Promise<void>;
+    delete(key: string): Promise<void>;
+  }
+
+  /** @unsupported Constructing one fails: use CloudflareStateStore. */
+  export class DOFSStateStore implements StateStore {
+    constructor(scope: Scope, options?: CloudflareApiOptions & Record<string, unknown>);
+    list(): Promise<string[]>;
+    count(): Promise<number>;
+    get(key: string): Promise<State | undefined>;
+    getBatch(ids: string[]): Promise<Record<string, State>>;
+    all(): Promise<Record<string, State>>;
+    set(key: string, value: State): Promise<void>;
+    delete(key: string): Promise<void>;
+  }
+
+  /** @unsupported Constructing one fails: use CloudflareStateStore. */
+  export class R2RestStateStore implements StateStore {
+    constructor(scope: Scope, options?: CloudflareApiOptions & { prefix?: string; bucketName?: string });
+    list(): Promise<string[]>;
+    count(): Promise<number>;
+    get(key: string): Promise<State | undefined>;
+    getBatch(ids: string[]): Promise<Record<string, State>>;
+    all(): Promise<Record<string, State>>;
+    set(key: string, value: State): Promise<void>;
+    delete(key: string): Promise<void>;
+  }
+}
+
+// =========================================================================================================
+
 declare module "alchemy/test/vitest" {
-  import type { DestroyStrategy, Scope } from "alchemy";
+  import type { DestroyStrategy, Scope, StateStoreType } from "alchemy";
 
   export interface TestOptions {
     /** Defaults to true. */
@@ -1174,8 +1296,8 @@ declare module "alchemy/test/vitest" {
     force?: boolean;
     /** Defaults to "test-password". */
     password?: string;
-    /** @unsupported Test state is kept in files apart from deployed state; another store is refused. */
-    stateStore?: never;
+    /** The store of the file's app (a store of "alchemy/state"); by default, files apart from deployed state. */
+    stateStore?: StateStoreType;
     /** Prefix of the file's root scope name. */
     prefix?: string;
     destroyStrategy?: DestroyStrategy;
