@@ -71,8 +71,7 @@ func decodeString(s, enc string) ([]byte, error) {
 		}
 		return hex.DecodeString(s)
 	case "base64", "base64url":
-		s = strings.NewReplacer("-", "+", "_", "/").Replace(strings.TrimRight(s, "="))
-		return base64.RawStdEncoding.DecodeString(s)
+		return decodeBase64Loosely(s), nil
 	case "latin1", "ascii":
 		out := make([]byte, 0, len(s))
 		for _, r := range s {
@@ -102,4 +101,31 @@ func dataBytes(vm *goja.Runtime, v goja.Value, enc string) ([]byte, error) {
 		return append([]byte(nil), b...), nil
 	}
 	return nil, fmt.Errorf(`the "data" argument must be of type string or an instance of Buffer, TypedArray, or DataView`)
+}
+
+// decodeBase64Loosely decodes base64 as Node does: both alphabets, the
+// characters outside them (whitespace, line breaks) skipped, decoding
+// stopping at the first "=", and a dangling last character ignored.
+func decodeBase64Loosely(s string) []byte {
+	clean := make([]byte, 0, len(s))
+scan:
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '=':
+			break scan
+		case c == '-':
+			clean = append(clean, '+')
+		case c == '_':
+			clean = append(clean, '/')
+		case c == '+' || c == '/' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			clean = append(clean, c)
+		}
+	}
+	if len(clean)%4 == 1 {
+		clean = clean[:len(clean)-1]
+	}
+	out := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
+	n, _ := base64.RawStdEncoding.Decode(out, clean)
+	return out[:n]
 }

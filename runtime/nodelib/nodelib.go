@@ -124,6 +124,7 @@ func buffers(h *runtime.Host) (*bufferAPI, error) {
 			return nil, errors.New("Buffer.from is not a function")
 		}
 		addBufferStatics(vm, ctor)
+		completeBufferEncodings(vm, ctor, ctor.Get("prototype").(*goja.Object))
 		return &bufferAPI{vm: vm, exports: exports, ctor: ctor, from: from}, nil
 	})
 	if err != nil {
