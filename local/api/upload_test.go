@@ -187,11 +187,11 @@ func TestEveryUploadRouteStartsItsCodeOnce(t *testing.T) {
 // every upload route; without a map, the place in the uploaded module.
 func TestRejectedUploadNamesTheSourceFile(t *testing.T) {
 	dir := t.TempDir()
-	src := "// The local runtime has no node:stream.\nimport { Readable } from \"node:stream\";\n\nexport default { fetch: () => new Response(String(Readable)) };\n"
+	src := "interface Env {\n  GREETING: string;\n}\n\nimport { missing } from \"./missing.js\";\n\nexport default { fetch: (_req: Request, env: Env) => new Response(String(missing) + env.GREETING) };\n"
 	if err := os.WriteFile(filepath.Join(dir, "worker.ts"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w, err := bundler.BundleWorker(bundler.WorkerOptions{Entry: "worker.ts", Dir: dir, NodeCompat: true})
+	w, err := bundler.BundleWorker(bundler.WorkerOptions{Entry: "worker.ts", Dir: dir, NodeCompat: true, External: []string{"./missing.js"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,9 +205,9 @@ func TestRejectedUploadNamesTheSourceFile(t *testing.T) {
 		parts              []part
 		want               string
 	}{
-		{"script upload", http.MethodPut, "api", mapped, "the Worker does not build: worker.ts:2:26: "},
-		{"content upload", http.MethodPut, "api/content", mapped, "the Worker does not build: worker.ts:2:26: "},
-		{"version upload", http.MethodPost, "api/versions", mapped, "the Worker does not build: worker.ts:2:26: "},
+		{"script upload", http.MethodPut, "api", mapped, "the Worker does not build: worker.ts:5:25: "},
+		{"content upload", http.MethodPut, "api/content", mapped, "the Worker does not build: worker.ts:5:25: "},
+		{"version upload", http.MethodPost, "api/versions", mapped, "the Worker does not build: worker.ts:5:25: "},
 		{"script upload without its map", http.MethodPut, "api", mapped[:1], "the Worker does not build: worker.js:"},
 	}
 	c := startCloudflare(t)

@@ -270,7 +270,7 @@ func bundleParts(t *testing.T, files map[string]string) []store.Module {
 			t.Fatal(err)
 		}
 	}
-	w, err := bundler.BundleWorker(bundler.WorkerOptions{Entry: "worker.ts", Dir: dir, NodeCompat: true})
+	w, err := bundler.BundleWorker(bundler.WorkerOptions{Entry: "worker.ts", Dir: dir, NodeCompat: true, External: []string{"./missing.js"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,12 +282,13 @@ func bundleParts(t *testing.T, files map[string]string) []store.Module {
 }
 
 func TestBrokenUploadNamesTheSourceLocation(t *testing.T) {
-	const stream = `// The runtime has no node:stream.
-import { Readable } from "node:stream";
+	const missing = `interface Env {
+  GREETING: string;
+}
 
-export default {
-  fetch: () => new Response(String(Readable)),
-};
+import { missing } from "./missing.js";
+
+export default { fetch: (_req: Request, env: Env) => new Response(String(missing) + env.GREETING) };
 `
 	const throws = `const ready: boolean = false;
 if (!ready) {
@@ -295,22 +296,22 @@ if (!ready) {
 }
 export default { fetch: () => new Response("never") };
 `
-	mapped := bundleParts(t, map[string]string{"worker.ts": stream})
+	mapped := bundleParts(t, map[string]string{"worker.ts": missing})
 	withoutMap := mapped[:1]
 	inline := []store.Module{{Name: "worker.js", ContentType: "application/javascript+module", Content: bytes.Replace(mapped[0].Content,
 		[]byte("sourceMappingURL=worker.js.map"), []byte("sourceMappingURL=data:application/json;base64,"+b64.StdEncoding.EncodeToString(mapped[1].Content)), 1)}}
-	unmappedLine := lineOf(t, string(mapped[0].Content), `"node:stream"`)
+	unmappedLine := lineOf(t, string(mapped[0].Content), `"./missing.js"`)
 	cases := []struct {
 		name  string
 		parts []store.Module
 		want  []string
 	}{
 		{"build error through the source map part", mapped,
-			[]string{`the Worker does not build: worker.ts:2:26: error: module "node:stream"`, `import { Readable } from "node:stream";`}},
+			[]string{`the Worker does not build: worker.ts:5:25: error: module "./missing.js"`, "  5 | import { missing } from \"./missing.js\";\n"}},
 		{"build error through an inline source map", inline,
-			[]string{`the Worker does not build: worker.ts:2:26: error: module "node:stream"`}},
+			[]string{`the Worker does not build: worker.ts:5:25: error: module "./missing.js"`}},
 		{"build error without a source map", withoutMap,
-			[]string{fmt.Sprintf(`the Worker does not build: worker.js:%d:26: error: module "node:stream"`, unmappedLine)}},
+			[]string{fmt.Sprintf(`the Worker does not build: worker.js:%d:25: error: module "./missing.js"`, unmappedLine)}},
 		{"startup error through the source map part", bundleParts(t, map[string]string{"worker.ts": throws}),
 			[]string{`the Worker failed to start: worker.ts:3:9: error: Error: boom`}},
 	}
