@@ -28,7 +28,7 @@ var alchemyExports = []string{
 
 // Modules returns the modules of the run: "alchemy" and "alchemy/fs".
 func (a *API) Modules() []runtime.Module {
-	return []runtime.Module{a.alchemyModule(), a.Module(fsModule())}
+	return []runtime.Module{a.alchemyModule(), a.Module(fsModule()), a.StateModule()}
 }
 
 func (a *API) alchemyModule() runtime.Module {

@@ -38,7 +38,7 @@ func (p *project) runWithState(entry string, d jsapi.Defaults, cf *cloudflare.Co
 		d.Stage = "dev"
 	}
 	api := jsapi.New(jsapi.Config{Registry: kinds, Reporter: text, Defaults: d})
-	mods := append(api.Modules(), api.StateModule())
+	mods := api.Modules()
 	res := runtimetest.RunDir(p.t, p.dir, runtimetest.Options{Entry: entry, Modules: mods, Env: env})
 	if err := api.Close(); err != nil {
 		p.t.Fatal(err)

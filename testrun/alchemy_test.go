@@ -186,7 +186,7 @@ test("stores", async () => {
 			stateDir := t.TempDir()
 			api := jsapi.New(jsapi.Config{Defaults: jsapi.Defaults{Stage: "ci", RootDir: stateDir, StateDir: filepath.Join(stateDir, ".alchemy")}})
 			out := runFiles(t, map[string]string{"state.test.ts": program(c.store)}, "state.test.ts", Options{Keep: true},
-				append(api.Modules(), api.StateModule())...)
+				api.Modules()...)
 			if err := api.Close(); err != nil {
 				t.Fatal(err)
 			}

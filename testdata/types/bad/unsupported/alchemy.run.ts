@@ -6,7 +6,7 @@ import { CopyFile } from "alchemy/fs"; // error TS2305: Module '"alchemy/fs"' ha
 import { RandomString } from "alchemy/random"; // error TS2307: Cannot find module 'alchemy/random'
 
 const app = await alchemy("unsupported", {
-  stateStore: () => ({}), // error TS2322: Type '() => {}' is not assignable to type 'undefined'
+  stateStore: () => ({}), // error TS2322: Type '() => {}' is not assignable to type 'StateStoreType'
 });
 
 await Worker("ns", {
