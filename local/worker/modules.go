@@ -15,16 +15,3 @@ func Modules() []runtime.Module {
 	return out
 }
 
-// compatNodeModules are the further Node built-ins a Worker gets under
-// nodejs_compat, the ones npm packages written for Workers import; like
-// the others they do not reach outside the isolate.
-var compatNodeModules = []string{
-	"node:diagnostics_channel", "node:querystring", "node:stream", "node:stream/consumers", "node:stream/promises",
-	"node:stream/web", "node:string_decoder", "node:timers", "node:timers/promises", "node:zlib",
-}
-
-func init() {
-	for _, name := range compatNodeModules {
-		workerNodeModules[name] = true
-	}
-}

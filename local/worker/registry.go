@@ -15,7 +15,9 @@ import (
 var workerNodeModules = map[string]bool{
 	"node:assert": true, "node:assert/strict": true, "node:buffer": true, "node:crypto": true, "node:events": true,
 	"node:path": true, "node:path/posix": true, "node:process": true, "node:url": true, "node:util": true,
-	"node:async_hooks": true,
+	"node:async_hooks": true, "node:diagnostics_channel": true, "node:querystring": true, "node:stream": true,
+	"node:stream/consumers": true, "node:stream/promises": true, "node:stream/web": true, "node:string_decoder": true,
+	"node:timers": true, "node:timers/promises": true, "node:zlib": true,
 }
 
 // newRegistry returns the modules Workers import, and their descriptions
