@@ -109,9 +109,6 @@ func (c *Cloudflare) StateStore(opts StateStoreOptions) (*StateStore, error) {
 	return &StateStore{cf: c, opts: opts, http: &http.Client{Timeout: attemptTimeout}}, nil
 }
 
-// API returns the run's default Cloudflare connection.
-func (c *Cloudflare) API() Config { return c.opts.API }
-
 func (s *StateStore) name() string { return fmt.Sprintf("CloudflareStateStore %q", s.opts.ScriptName) }
 
 // connection is the run's connection with the store's overrides laid over.
