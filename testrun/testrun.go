@@ -85,9 +85,17 @@ func Modules() []runtime.Module {
 //go:embed vitest.js
 var librarySource string
 
+//go:embed faketimers.js
+var fakeTimersSource string
+
 // libraryProgram is vitest.js compiled once per process.
 var libraryProgram = sync.OnceValues(func() (*goja.Program, error) {
 	return goja.Compile("alchemy:vitest.js", librarySource, true)
+})
+
+// fakeTimersProgram is faketimers.js compiled once per process.
+var fakeTimersProgram = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("alchemy:faketimers.js", fakeTimersSource, true)
 })
 
 // realm is the test library in one Host. Loop goroutine only.
@@ -124,8 +132,20 @@ func newRealm(h *runtime.Host, fr *fileRun) (*realm, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile vitest.js: %w", err)
 	}
+	timersProg, err := fakeTimersProgram()
+	if err != nil {
+		return nil, fmt.Errorf("compile faketimers.js: %w", err)
+	}
 	vm := h.VM()
-	lib, err := runtime.RunFactory(vm, prog, "vitest.js", fr.natives(vm))
+	// The fake timers keep the real timers and Date, so they are set up
+	// before the file can replace them.
+	fakeTimers, err := runtime.RunFactory(vm, timersProg, "faketimers.js")
+	if err != nil {
+		return nil, err
+	}
+	natives := fr.natives(vm)
+	_ = natives.Set("fakeTimers", fakeTimers)
+	lib, err := runtime.RunFactory(vm, prog, "vitest.js", natives)
 	if err != nil {
 		return nil, err
 	}

@@ -477,8 +477,13 @@
     return new Promise((resolve, reject) => {
       let last;
       const attempt = () => {
+        // With fake timers, each try first moves the fake clock by one
+        // interval, as vitest does.
         Promise.resolve()
-          .then(() => callback())
+          .then(() => {
+            if (native.fakeTimers.isFake()) native.fakeTimers.advance(interval);
+            return callback();
+          })
           .then(
             (v) => (done({ ok: true, value: v }) ? { ok: true, value: v } : null),
             (e) => {
@@ -520,6 +525,8 @@
     waitUntil: (callback, options) =>
       poll(callback, options, "vi.waitUntil", (r) => !!r.value, (last, site) => last || errorAt("Timed out in waitUntil!", site)),
   };
+  // useFakeTimers, advanceTimersByTime, setSystemTime, ... (faketimers.js).
+  Object.assign(vi, native.fakeTimers.members(vi));
 
   // -----------------------------------------------------------------------------------------------
   // expect
@@ -1361,6 +1368,8 @@
   // file's tests left) once; Go runs it again in a fresh turn of the loop
   // when the file ended abnormally before it ran.
   async function cleanup() {
+    // Fake timers end with the file, before its teardowns run.
+    native.fakeTimers.restore();
     if (cleaned) return;
     cleaned = true;
     for (const fn of teardowns) {
