@@ -1160,8 +1160,7 @@ declare module "node:stream/promises" {
 }
 
 declare module "node:stream/web" {
-  // The web stream classes, the same values as the globals of those names. The globals declared by
-  // every declaration layer are re-exported as they are; the rest are declared here.
+  // The web stream classes, the same values as the globals of those names, re-exported as they are.
   const ReadableStream_: typeof ReadableStream;
   type ReadableStream_<R = any> = ReadableStream<R>;
   const ReadableStreamDefaultReader_: typeof ReadableStreamDefaultReader;
@@ -1184,6 +1183,16 @@ declare module "node:stream/web" {
   type WritableStreamDefaultController_ = WritableStreamDefaultController;
   const TransformStreamDefaultController_: abstract new () => TransformStreamDefaultController;
   type TransformStreamDefaultController_<O = any> = TransformStreamDefaultController<O>;
+  const ReadableStreamBYOBReader_: typeof ReadableStreamBYOBReader;
+  type ReadableStreamBYOBReader_ = ReadableStreamBYOBReader;
+  const ByteLengthQueuingStrategy_: typeof ByteLengthQueuingStrategy;
+  type ByteLengthQueuingStrategy_ = ByteLengthQueuingStrategy;
+  const CountQueuingStrategy_: typeof CountQueuingStrategy;
+  type CountQueuingStrategy_ = CountQueuingStrategy;
+  const CompressionStream_: typeof CompressionStream;
+  type CompressionStream_ = CompressionStream;
+  const DecompressionStream_: typeof DecompressionStream;
+  type DecompressionStream_ = DecompressionStream;
 
   export {
     ReadableStream_ as ReadableStream,
@@ -1196,47 +1205,14 @@ declare module "node:stream/web" {
     ReadableStreamDefaultController_ as ReadableStreamDefaultController,
     WritableStreamDefaultController_ as WritableStreamDefaultController,
     TransformStreamDefaultController_ as TransformStreamDefaultController,
+    ReadableStreamBYOBReader_ as ReadableStreamBYOBReader,
+    ByteLengthQueuingStrategy_ as ByteLengthQueuingStrategy,
+    CountQueuingStrategy_ as CountQueuingStrategy,
+    CompressionStream_ as CompressionStream,
+    DecompressionStream_ as DecompressionStream,
   };
 
-  /** A reader that reads a byte stream (type: "bytes") into views the caller provides. */
-  export class ReadableStreamBYOBReader {
-    constructor(stream: ReadableStream<Uint8Array>);
-    readonly closed: Promise<void>;
-    /** Fills view with the next bytes; the result is a view of as many elements as arrived. */
-    read<T extends ArrayBufferView>(view: T): Promise<{ done: false; value: T } | { done: true; value: T | undefined }>;
-    releaseLock(): void;
-    cancel(reason?: unknown): Promise<void>;
-  }
-
-  /** A queuing strategy that counts the bytes of each chunk. */
-  export class ByteLengthQueuingStrategy {
-    constructor(init: { highWaterMark: number });
-    readonly highWaterMark: number;
-    size(chunk: ArrayBufferView): number;
-  }
-
-  /** A queuing strategy that counts each chunk as one. */
-  export class CountQueuingStrategy {
-    constructor(init: { highWaterMark: number });
-    readonly highWaterMark: number;
-    size(chunk?: unknown): 1;
-  }
-
   export type CompressionFormat = "deflate" | "deflate-raw" | "gzip";
-
-  /** Compresses the bytes written to writable into readable. */
-  export class CompressionStream {
-    constructor(format: CompressionFormat);
-    readonly readable: ReadableStream<Uint8Array>;
-    readonly writable: WritableStream<ArrayBuffer | ArrayBufferView>;
-  }
-
-  /** Decompresses the bytes written to writable into readable; corrupt input errors both sides. */
-  export class DecompressionStream {
-    constructor(format: CompressionFormat);
-    readonly readable: ReadableStream<Uint8Array>;
-    readonly writable: WritableStream<ArrayBuffer | ArrayBufferView>;
-  }
 
   const _default: typeof import("node:stream/web");
   export default _default;

@@ -229,6 +229,8 @@ declare class ReadableStream<R = any> {
   readonly locked: boolean;
   cancel(reason?: unknown): Promise<void>;
   getReader(): ReadableStreamDefaultReader<R>;
+  /** A BYOB reader, for a byte stream (type: "bytes"). */
+  getReader(options: { mode: "byob" }): ReadableStreamBYOBReader;
   pipeThrough<T>(transform: ReadableWritablePair<T, R>, options?: StreamPipeOptions): ReadableStream<T>;
   pipeTo(destination: WritableStream<R>, options?: StreamPipeOptions): Promise<void>;
   tee(): [ReadableStream<R>, ReadableStream<R>];
@@ -292,6 +294,46 @@ declare class TextEncoderStream extends TransformStream<string, Uint8Array> {
 
 declare class TextDecoderStream extends TransformStream<BufferSource, string> {
   constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
+}
+
+/** A reader that reads a byte stream (type: "bytes") into views the caller provides. */
+declare class ReadableStreamBYOBReader {
+  constructor(stream: ReadableStream<Uint8Array>);
+  readonly closed: Promise<void>;
+  /** Fills view with the next bytes; the result is a view of as many elements as arrived. */
+  read<T extends ArrayBufferView>(view: T): Promise<{ done: false; value: T } | { done: true; value: T | undefined }>;
+  releaseLock(): void;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** A queuing strategy that counts the bytes of each chunk. */
+declare class ByteLengthQueuingStrategy {
+  constructor(init: { highWaterMark: number });
+  readonly highWaterMark: number;
+  size(chunk: ArrayBufferView): number;
+}
+
+/** A queuing strategy that counts each chunk as one. */
+declare class CountQueuingStrategy {
+  constructor(init: { highWaterMark: number });
+  readonly highWaterMark: number;
+  size(chunk?: unknown): 1;
+}
+
+type CompressionFormat = "deflate" | "deflate-raw" | "gzip";
+
+/** Compresses the bytes written to writable into readable. */
+declare class CompressionStream {
+  constructor(format: CompressionFormat);
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<ArrayBuffer | ArrayBufferView>;
+}
+
+/** Decompresses the bytes written to writable into readable; corrupt input errors both sides. */
+declare class DecompressionStream {
+  constructor(format: CompressionFormat);
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<ArrayBuffer | ArrayBufferView>;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { Buffer } from "node:buffer";
 import { AsyncLocalStorage } from "node:async_hooks";
 import stream, { Duplex, PassThrough, Readable, Transform, Writable, addAbortSignal, finished, pipeline } from "node:stream";
 import { finished as finishedPromise, pipeline as pipelinePromise } from "node:stream/promises";
-import { CompressionStream, DecompressionStream, ReadableStream as WebReadableStream } from "node:stream/web";
+import { CompressionStream as WebCompressionStream, DecompressionStream, ReadableStream as WebReadableStream } from "node:stream/web";
 import { json, text } from "node:stream/consumers";
 import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep, setImmediate as nextTurn, setInterval as every, scheduler } from "node:timers/promises";
@@ -132,7 +132,7 @@ const compressed = new WebReadableStream<Uint8Array>({
     controller.close();
   },
 })
-  .pipeThrough(new CompressionStream("gzip"))
+  .pipeThrough(new WebCompressionStream("gzip"))
   .pipeThrough(new DecompressionStream("gzip"));
 const fromWeb: string = await text(Readable.fromWeb(compressed));
 const parsed = (await json(Readable.from([JSON.stringify({ a: 1 })]))) as { a: number };
@@ -201,3 +201,8 @@ const later: number = await traced.tracePromise(async () => 7, { query: "async" 
 
 console.log(roundTrip, total, lengths, gunzipped, all, ok, isWritable, fromWeb, parsed.a, plain, inflated, viaPromise, checksum);
 console.log(decoded, bareDecoded, value, b, qs, rows, later, BareReadable.name, barePipeline.name);
+
+// The same classes are globals.
+const globalGzip: WebCompressionStream = new CompressionStream("deflate-raw");
+const strategy = new CountQueuingStrategy({ highWaterMark: 2 });
+console.log(globalGzip.readable.locked, strategy.size(1), new ByteLengthQueuingStrategy({ highWaterMark: 8 }).highWaterMark);
