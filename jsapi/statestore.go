@@ -34,13 +34,22 @@ const (
 var stateExports = []string{storeCloudflare, storeD1, storeFileSystem, storeSQLite, storeDOFS, storeR2Rest}
 
 // supportedStores names the classes a stateStore function may return.
-var supportedStores = []string{storeFileSystem, storeCloudflare}
+var supportedStores = []string{storeFileSystem, storeCloudflare, storeD1, storeSQLite}
 
 // storeOptions are the constructor options each supported class takes.
 var storeOptions = map[string][]string{
 	storeFileSystem: {"rootDir"},
 	storeCloudflare: {"scriptName", "forceUpdate", "stateToken", "accountId", "apiToken", "apiKey", "email", "baseUrl"},
+	storeD1:         {"databaseName", "accountId", "apiToken", "apiKey", "email", "baseUrl"},
+	// dotAlchemy is accepted and ignored: the library overrides it with the
+	// scope's .alchemy directory.
+	storeSQLite: {"engine", "filename", "url", "dotAlchemy"},
 }
+
+// sqliteEngines are the values of SQLiteStateStore's engine option. Every
+// one opens the same file here: the engines differ only in the JavaScript
+// library that reads it.
+var sqliteEngines = []string{"auto", "bun", "libsql"}
 
 // storeSpec is a store object the program made: its class and options,
 // checked and converted when it was constructed.
@@ -110,7 +119,7 @@ func (r *realm) storeClass(class string) *goja.Object {
 func (r *realm) newStoreSpec(class string, options goja.Value) (*storeSpec, error) {
 	known, ok := storeOptions[class]
 	if !ok {
-		return nil, fmt.Errorf("%s is not supported by this alchemy; the supported state stores are %s", class, strings.Join(supportedStores, " and "))
+		return nil, fmt.Errorf("%s is not supported by this alchemy; the supported state stores are %s", class, listOf(supportedStores))
 	}
 	spec := &storeSpec{class: class}
 	if options != nil && !goja.IsUndefined(options) && !goja.IsNull(options) {
@@ -142,7 +151,53 @@ func (r *realm) newStoreSpec(class string, options goja.Value) (*storeSpec, erro
 		}
 		spec.token = tok
 	}
+	if err := spec.check(); err != nil {
+		return nil, err
+	}
 	return spec, nil
+}
+
+// listOf joins names as "a, b, c and d".
+func listOf(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// check validates the options' types and values when the store is
+// constructed, so that a mistake fails at the line that made it.
+func (s *storeSpec) check() error {
+	var texts []string
+	switch s.class {
+	case storeFileSystem:
+		texts = []string{"rootDir"}
+	case storeCloudflare, storeD1:
+		texts = []string{"scriptName", "databaseName", "accountId", "apiToken", "apiKey", "email", "baseUrl"}
+	case storeSQLite:
+		texts = []string{"filename", "url", "dotAlchemy"}
+		engine, err := s.text("engine")
+		if err != nil {
+			return err
+		}
+		if engine != "" && !slices.Contains(sqliteEngines, engine) {
+			return fmt.Errorf("option engine must be one of %s, not %q", strings.Join(sqliteEngines, ", "), engine)
+		}
+		url, err := s.text("url")
+		if err != nil {
+			return err
+		}
+		if url != "" && !strings.HasPrefix(url, "file:") {
+			return fmt.Errorf("option url %q is not supported: only a local file (a file: URL, or the filename option) can be used", url)
+		}
+	}
+	for _, name := range texts {
+		if _, err := s.text(name); err != nil {
+			return err
+		}
+	}
+	_, err := s.flag("forceUpdate")
+	return err
 }
 
 // text reads a string option, given as a string or a Secret ("" when
@@ -257,33 +312,99 @@ func (a *API) newStore(spec *storeSpec, stateDir, dir string, codec *state.Codec
 		return state.NewFileStore(stateDir, codec, a.cfg.StoreOptions...), nil
 	case storeCloudflare:
 		return a.cloudflareStore(spec, codec, getenv)
+	case storeD1:
+		return a.d1Store(spec, codec, getenv)
+	case storeSQLite:
+		file, err := sqliteFile(spec, stateDir, dir, getenv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", spec.class, err)
+		}
+		return state.NewSQLiteStore(file, codec), nil
 	}
 	return nil, fmt.Errorf("%s is not supported", spec.class)
 }
 
-func (a *API) cloudflareStore(spec *storeSpec, codec *state.Codec, getenv func(string) string) (state.Store, error) {
-	cf := cloudflare.Of(a.cfg.Registry)
-	if cf == nil {
-		cf = cloudflare.New(cloudflare.Options{API: cloudflare.ConfigFromEnv(getenv)})
+// sqliteFile is where SQLiteStateStore keeps its database, as the library
+// chooses it: the filename option, else a file: url, else
+// ALCHEMY_STATE_FILE, else state.sqlite in the .alchemy directory. A
+// relative path is taken from the program's directory.
+func sqliteFile(spec *storeSpec, stateDir, dir string, getenv func(string) string) (string, error) {
+	file, err := spec.text("filename")
+	if err != nil {
+		return "", err
 	}
-	opts := cloudflare.StateStoreOptions{Token: spec.token, Codec: codec}
-	var err error
+	if file == "" {
+		url, err := spec.text("url")
+		if err != nil {
+			return "", err
+		}
+		file = strings.TrimPrefix(url, "file:")
+	}
+	if file == "" {
+		file = getenv("ALCHEMY_STATE_FILE")
+	}
+	if file == "" {
+		return filepath.Join(stateDir, state.SQLiteFile), nil
+	}
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	return file, nil
+}
+
+// cloudflareFor returns the run's Cloudflare, or one over the environment's
+// credentials when the program registered no Cloudflare providers.
+func (a *API) cloudflareFor(getenv func(string) string) *cloudflare.Cloudflare {
+	if cf := cloudflare.Of(a.cfg.Registry); cf != nil {
+		return cf
+	}
+	return cloudflare.New(cloudflare.Options{API: cloudflare.ConfigFromEnv(getenv)})
+}
+
+// apiOptions reads the Cloudflare API options of a store into cfg.
+func (s *storeSpec) apiOptions(cfg *cloudflare.Config) error {
 	fields := []struct {
 		name string
 		dst  *string
 	}{
-		{"scriptName", &opts.ScriptName}, {"accountId", &opts.API.AccountID}, {"apiToken", &opts.API.APIToken},
-		{"apiKey", &opts.API.APIKey}, {"email", &opts.API.Email}, {"baseUrl", &opts.API.BaseURL},
+		{"accountId", &cfg.AccountID}, {"apiToken", &cfg.APIToken}, {"apiKey", &cfg.APIKey},
+		{"email", &cfg.Email}, {"baseUrl", &cfg.BaseURL},
 	}
 	for _, f := range fields {
-		if *f.dst, err = spec.text(f.name); err != nil {
-			return nil, fmt.Errorf("%s: %w", spec.class, err)
+		v, err := s.text(f.name)
+		if err != nil {
+			return err
 		}
+		*f.dst = v
+	}
+	return nil
+}
+
+func (a *API) cloudflareStore(spec *storeSpec, codec *state.Codec, getenv func(string) string) (state.Store, error) {
+	opts := cloudflare.StateStoreOptions{Token: spec.token, Codec: codec}
+	var err error
+	if err = spec.apiOptions(&opts.API); err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.class, err)
+	}
+	if opts.ScriptName, err = spec.text("scriptName"); err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.class, err)
 	}
 	if opts.ForceUpdate, err = spec.flag("forceUpdate"); err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.class, err)
 	}
-	return cf.StateStore(opts)
+	return a.cloudflareFor(getenv).StateStore(opts)
+}
+
+func (a *API) d1Store(spec *storeSpec, codec *state.Codec, getenv func(string) string) (state.Store, error) {
+	opts := cloudflare.D1StateStoreOptions{Codec: codec}
+	var err error
+	if err = spec.apiOptions(&opts.API); err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.class, err)
+	}
+	if opts.DatabaseName, err = spec.text("databaseName"); err != nil {
+		return nil, fmt.Errorf("%s: %w", spec.class, err)
+	}
+	return a.cloudflareFor(getenv).D1StateStore(opts)
 }
 
 // NoStateStoreCheckSymbol is the key (Symbol.for) of an alchemy() option,

@@ -71,7 +71,17 @@ func TestStateStoreOptionErrors(t *testing.T) {
 		{"not a function", `await alchemy("app", { stateStore: new FileSystemStateStore(undefined as never) as never });`, nil,
 			`option stateStore must be a function (scope) => store`, false},
 		{"unsupported class", `await alchemy("app", { stateStore: (s) => new R2RestStateStore(s) });`, nil,
-			`new R2RestStateStore(scope, options): R2RestStateStore is not supported by this alchemy; the supported state stores are FileSystemStateStore and CloudflareStateStore`, false},
+			`new R2RestStateStore(scope, options): R2RestStateStore is not supported by this alchemy; the supported state stores are FileSystemStateStore, CloudflareStateStore, D1StateStore and SQLiteStateStore`, false},
+		{"SQLite engine", `await alchemy("app", { stateStore: (s) => new SQLiteStateStore(s, { engine: "sqlite3" as never }) });`, nil,
+			`new SQLiteStateStore(scope, options): option engine must be one of auto, bun, libsql, not "sqlite3"`, false},
+		{"SQLite remote url", `await alchemy("app", { stateStore: (s) => new SQLiteStateStore(s, { url: "libsql://db.example.com" as never }) });`, nil,
+			`option url "libsql://db.example.com" is not supported: only a local file`, false},
+		{"SQLite filename type", `await alchemy("app", { stateStore: (s) => new SQLiteStateStore(s, { filename: 3 as never }) });`, nil,
+			`new SQLiteStateStore(scope, options): option filename must be a string`, false},
+		{"SQLite bun flag", `await alchemy("app", { stateStore: (s) => new SQLiteStateStore(s, { readonly: true } as never) });`, nil,
+			`option readonly is not supported (SQLiteStateStore takes engine, filename, url, dotAlchemy)`, false},
+		{"D1 databaseName type", `await alchemy("app", { stateStore: (s) => new D1StateStore(s, { databaseName: ["x"] as never }) });`, nil,
+			`new D1StateStore(scope, options): option databaseName must be a string`, false},
 		{"unknown option", `await alchemy("app", { stateStore: (s) => new FileSystemStateStore(s, { dir: "x" } as never) });`, nil,
 			`option dir is not supported (FileSystemStateStore takes rootDir)`, false},
 		{"no token", `await alchemy("app", { stateStore: (s) => new CloudflareStateStore(s) });`, nil,
@@ -84,7 +94,7 @@ func TestStateStoreOptionErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := newProject(t, map[string]string{"alchemy.run.ts": `
 import alchemy from "alchemy";
-import { CloudflareStateStore, FileSystemStateStore, R2RestStateStore } from "alchemy/state";
+import { CloudflareStateStore, D1StateStore, FileSystemStateStore, R2RestStateStore, SQLiteStateStore } from "alchemy/state";
 ` + c.program + "\n"})
 			o := p.runWithState("alchemy.run.ts", jsapi.Defaults{}, nil, c.env...)
 			if o.Err == nil || !strings.Contains(errText(o), c.want) {

@@ -1236,9 +1236,14 @@ declare module "alchemy/state" {
     delete(key: string): Promise<void>;
   }
 
-  /** @unsupported Constructing one fails: use CloudflareStateStore. */
+  export interface D1StateStoreOptions extends CloudflareApiOptions {
+    /** The D1 database, created on first use. Defaults to "alchemy-state". */
+    databaseName?: string;
+  }
+
+  /** Keeps state in a table of a D1 database on the account, created and migrated on first use. */
   export class D1StateStore implements StateStore {
-    constructor(scope: Scope, options?: CloudflareApiOptions & { databaseName?: string });
+    constructor(scope: Scope, options?: D1StateStoreOptions);
     list(): Promise<string[]>;
     count(): Promise<number>;
     get(key: string): Promise<State | undefined>;
@@ -1248,9 +1253,23 @@ declare module "alchemy/state" {
     delete(key: string): Promise<void>;
   }
 
-  /** @unsupported Constructing one fails: use FileSystemStateStore or CloudflareStateStore. */
+  export interface SQLiteStateStoreOptions {
+    /** Every engine opens the same file. Defaults to "auto". */
+    engine?: "auto" | "bun" | "libsql";
+    /**
+     * The database file (relative to the program's directory). Defaults to ALCHEMY_STATE_FILE, else
+     * .alchemy/state.sqlite.
+     */
+    filename?: string;
+    /** A file: URL, as filename; other URLs are not supported. */
+    url?: `file:${string}`;
+    /** Ignored: the scope's .alchemy directory is used. */
+    dotAlchemy?: string;
+  }
+
+  /** Keeps state in a local SQLite file (WAL mode), by default .alchemy/state.sqlite. */
   export class SQLiteStateStore implements StateStore {
-    constructor(scope: Scope, options?: { filename?: string; engine?: "auto" | "bun" | "libsql" });
+    constructor(scope: Scope, options?: SQLiteStateStoreOptions);
     list(): Promise<string[]>;
     count(): Promise<number>;
     get(key: string): Promise<State | undefined>;
@@ -1260,7 +1279,7 @@ declare module "alchemy/state" {
     delete(key: string): Promise<void>;
   }
 
-  /** @unsupported Constructing one fails: use CloudflareStateStore. */
+  /** @unsupported Constructing one fails: use CloudflareStateStore, D1StateStore or SQLiteStateStore. */
   export class DOFSStateStore implements StateStore {
     constructor(scope: Scope, options?: CloudflareApiOptions & Record<string, unknown>);
     list(): Promise<string[]>;
@@ -1272,7 +1291,7 @@ declare module "alchemy/state" {
     delete(key: string): Promise<void>;
   }
 
-  /** @unsupported Constructing one fails: use CloudflareStateStore. */
+  /** @unsupported Constructing one fails: use CloudflareStateStore, D1StateStore or SQLiteStateStore. */
   export class R2RestStateStore implements StateStore {
     constructor(scope: Scope, options?: CloudflareApiOptions & { prefix?: string; bucketName?: string });
     list(): Promise<string[]>;
