@@ -410,6 +410,11 @@ func TestFakeTimersClock(t *testing.T) {
     vi.setSystemTime(5000);
     vi.useFakeTimers();`,
 			fail: "Error: \"setSystemTime\" was called already and date was mocked. Reset timers using `vi.useRealTimers()` if you want to use fake timers again."},
+		{name: "shouldAdvanceTime moves the fake clock with the real one", body: `
+    vi.useFakeTimers({ now: 0, shouldAdvanceTime: true, advanceTimeDelta: 10 });
+    await new Promise((r) => setTimeout(r, 50));
+    return Date.now() >= 50;`,
+			want: `true`},
 		{name: "a second useFakeTimers keeps the clock", body: `
     vi.useFakeTimers({ now: 0 });
     vi.useFakeTimers({ now: 5000 });
