@@ -201,11 +201,10 @@
       return target;
     }
 
-    // tick advances to now+ms, running every timer due by then, those the
-    // timers schedule included. A throwing timer does not stop the others;
-    // the first error is thrown at the end.
-    tick(ms) {
-      const target = this.targetOf(ms);
+    // advancing advances to target, running every timer due by then, those
+    // the timers schedule included, and yields after each timer. A throwing
+    // timer does not stop the others; the first error is thrown at the end.
+    *advancing(target) {
       const outer = [this.ticking, this.target];
       this.ticking = true;
       this.target = target;
@@ -232,6 +231,7 @@
             this.runJobs();
             this.fire(timer);
           });
+          yield;
         }
         this.now = this.target;
       } finally {
@@ -241,45 +241,24 @@
       return this.now;
     }
 
+    tick(ms) {
+      const steps = this.advancing(this.targetOf(ms));
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+      }
+    }
+
     // tickAsync is tick with a real turn of the event loop after each timer,
     // so that promise callbacks run between timers.
     async tickAsync(ms) {
       await yieldToLoop();
-      const target = this.targetOf(ms);
-      const outer = [this.ticking, this.target];
-      this.ticking = true;
-      this.target = target;
-      let failed = false;
-      let error;
-      const attempt = (fn) => {
-        try {
-          fn();
-        } catch (e) {
-          if (!failed) [failed, error] = [true, e];
-        }
-      };
-      try {
-        attempt(() => this.runJobs());
-        for (;;) {
-          const timer = this.first(this.target);
-          if (timer === undefined) {
-            attempt(() => this.runJobs());
-            if (this.first(this.target) !== undefined) continue;
-            break;
-          }
-          this.now = timer.callAt;
-          attempt(() => {
-            this.runJobs();
-            this.fire(timer);
-          });
-          await yieldToLoop();
-        }
-        this.now = this.target;
-      } finally {
-        [this.ticking, this.target] = outer;
+      const steps = this.advancing(this.targetOf(ms));
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+        await yieldToLoop();
       }
-      if (failed) throw error;
-      return this.now;
     }
 
     // next moves to the first timer and runs it (and the jobs it queued).
