@@ -164,6 +164,9 @@ func (iso *isolate) objectNatives(vm *goja.Runtime, set func(string, func(goja.F
 					return target.responseParts(vm, 0, v)
 				}
 			})
+			if err == nil {
+				err = res.offerSocket(ctx)
+			}
 			if err != nil {
 				return runtime.Rejected(err)
 			}

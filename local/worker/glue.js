@@ -6,9 +6,10 @@
 //   native     the Go functions of the isolate (isolate.go, bindings.go,
 //              durable.go); native.done(id, value, error) finishes a call
 //   internals  the fetch classes' fast paths (webapi.FetchInternals)
+//   sockets    the WebSocket glue (websocket.js)
 //
 // and returns the dispatch functions Go calls.
-(function (native, internals) {
+(function (native, internals, sockets) {
   "use strict";
 
   const encoder = new TextEncoder();
@@ -555,7 +556,17 @@
     const [method, url, flat, body] = internals.exportRequest(req);
     return [method, url, flat, await bodyBytes(body)];
   };
-  const incomingResponse = (parts) => internals.newResponse(parts[0], parts[1], parts[2], parts[3], "");
+  // incomingResponse makes the Response of another isolate's parts; one
+  // with a WebSocket carries the socket's ticket as its last header.
+  const incomingResponse = (parts) => {
+    const flat = parts[2];
+    let ws = null;
+    if (flat.length >= 2 && flat[flat.length - 2] === ":websocket") {
+      ws = sockets.claim(flat[flat.length - 1]);
+      flat.length -= 2;
+    }
+    return internals.newResponse(parts[0], parts[1], flat, parts[3], "", ws);
+  };
 
   class Fetcher {
     #h;
@@ -876,11 +887,27 @@
     waitUntil(p) {
       Promise.resolve(p).catch((e) => native.report(e, "waitUntil"));
     }
-    acceptWebSocket() {
-      throw new Error("WebSocket hibernation is not supported by the local Worker runtime");
+    acceptWebSocket(ws, tags) {
+      sockets.hibernation.accept(this.#rec, ws, tags);
     }
-    getWebSockets() {
-      return [];
+    getWebSockets(tag) {
+      return sockets.hibernation.get(this.#rec, tag);
+    }
+    getTags(ws) {
+      return sockets.hibernation.tags(ws);
+    }
+    setWebSocketAutoResponse(pair) {
+      this.#rec.autoResponse = pair === undefined || pair === null ? null : pair;
+    }
+    getWebSocketAutoResponse() {
+      return this.#rec.autoResponse || null;
+    }
+    getWebSocketAutoResponseTimestamp(ws) {
+      return ws._autoResponseTimestamp();
+    }
+    setHibernatableWebSocketEventTimeout() {}
+    getHibernatableWebSocketEventTimeout() {
+      return null;
     }
     abort(reason) {
       objects.delete(this.#rec.key);
@@ -962,9 +989,16 @@
     for (const l of listeners.scheduled) l.call(globalThis, event);
   };
 
+  // exportParts hands a Response over: [status, statusText, flat
+  // headers, body, WebSocket port handle of a 101].
+  const exportParts = (res) => {
+    const parts = internals.exportResponse(res);
+    if (res.status === 101 && res.webSocket) parts[4] = sockets.exportSocket(res.webSocket);
+    return parts;
+  };
   // exportFull hands a Response over with its body read into bytes.
   const exportFull = async (res) => {
-    const parts = internals.exportResponse(res);
+    const parts = exportParts(res);
     parts[3] = await bodyBytes(parts[3]);
     return parts;
   };
@@ -1012,7 +1046,7 @@
       const respond = (res) => {
         let parts;
         try {
-          parts = internals.exportResponse(res);
+          parts = exportParts(res);
         } catch (e) {
           native.done(id, undefined, e);
           return;
@@ -1111,7 +1145,7 @@
         if (!rec) {
           const Cls = mod === null ? undefined : mod[className];
           if (typeof Cls !== "function") throw new Error(`The Worker does not export a Durable Object class named "${className}"`);
-          rec = { key, obj: null, gate: null };
+          rec = { key, obj: null, gate: null, sockets: new Set(), autoResponse: null };
           const state = new DurableObjectState(rec, new DurableObjectId(hex, name || undefined), new DurableObjectStorage(native.doOpen(namespace, hex, className)));
           objects.set(key, rec);
           try {

@@ -35,6 +35,7 @@ type httpResponse struct {
 	header     []string
 	body       []byte
 	stream     *io.PipeReader
+	ws         *wsPort // the WebSocket of a 101, in the isolate that answered
 }
 
 func (rt *Runtime) serveHTTP(w http.ResponseWriter, r *http.Request, account, script string) {
@@ -89,6 +90,10 @@ func (rt *Runtime) serveHTTP(w http.ResponseWriter, r *http.Request, account, sc
 	res, err := iso.fetch(ctx, req)
 	if err != nil {
 		writeCallError(w, err)
+		return
+	}
+	if res.ws != nil {
+		rt.serveUpgrade(w, r, script, res)
 		return
 	}
 	writeResponse(w, r, res)
@@ -152,8 +157,9 @@ func pathOf(url string) string {
 	return url
 }
 
-// responseParts reads the [status, statusText, headers, body] the glue
-// exported; a stream body is pumped into a pipe under the call's id.
+// responseParts reads the [status, statusText, headers, body, webSocket]
+// the glue exported; a stream body is pumped into a pipe under the call's
+// id.
 func (iso *isolate) responseParts(vm *goja.Runtime, id int64, v goja.Value) (*httpResponse, error) {
 	parts, ok := v.(*goja.Object)
 	if !ok {
@@ -163,6 +169,7 @@ func (iso *isolate) responseParts(vm *goja.Runtime, id int64, v goja.Value) (*ht
 		status:     int(parts.Get("0").ToInteger()),
 		statusText: parts.Get("1").String(),
 		header:     stringList(vm, parts.Get("2")),
+		ws:         iso.exportedSocket(parts),
 	}
 	body := parts.Get("3")
 	switch {

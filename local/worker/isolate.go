@@ -46,6 +46,12 @@ type isolate struct {
 	streams map[int64]*bodyStream
 	objects objectStores
 
+	// sockets are the isolate's WebSocket ports (any goroutine).
+	sockets socketTable
+	// base is the context of what runs for no call (top-level code,
+	// WebSocket events): it names the isolate, as every call's does.
+	base context.Context
+
 	// live holds the pending calls that came through invoke by id, for
 	// the transport (which runs off the loop) to find the call a fetch
 	// belongs to.
@@ -89,6 +95,7 @@ func newIsolate(v *version) *isolate {
 		v: v, ready: make(chan struct{}), stopped: make(chan struct{}),
 		pending: map[int64]*call{}, streams: map[int64]*bodyStream{},
 	}
+	iso.base = context.WithValue(context.Background(), callerKey{}, iso)
 	logw := rt.log.tagged(v.w.key.script)
 	iso.host = runtime.New(runtime.Config{
 		Dir: "/", Env: runtime.NewEnv(v.processEnv()), Stdout: logw, Stderr: logw,
@@ -105,6 +112,7 @@ func newIsolate(v *version) *isolate {
 	go func() {
 		defer close(iso.stopped)
 		iso.loop.ServeFailures(ctx, iso.onFailure)
+		iso.sockets.closeAll()
 		iso.objects.closeAll()
 	}()
 	go iso.boot(ctx)
@@ -183,7 +191,11 @@ func (iso *isolate) setup(vm *goja.Runtime) error {
 	if err != nil {
 		return err
 	}
-	g, err := runtime.RunFactory(vm, prog, "the worker glue", iso.natives(vm), internals)
+	sockets, err := iso.setupWebSockets(vm)
+	if err != nil {
+		return err
+	}
+	g, err := runtime.RunFactory(vm, prog, "the worker glue", iso.natives(vm), internals, sockets)
 	if err != nil {
 		return err
 	}
@@ -333,7 +345,7 @@ func invoke[T any](ctx context.Context, iso *isolate, what string,
 	// leaves running (waitUntil), unless ctx ends first: then nobody waits
 	// for the outcome any more, the call's pending subrequests are
 	// cancelled and any it makes from now on fail.
-	callCtx, abandon := context.WithCancelCause(context.WithoutCancel(ctx))
+	callCtx, abandon := context.WithCancelCause(context.WithValue(context.WithoutCancel(ctx), callerKey{}, iso))
 	watch := context.AfterFunc(ctx, func() { abandon(context.Cause(ctx)) })
 	posted := iso.loop.Post(func(vm *goja.Runtime) error {
 		iso.nextID++
@@ -413,7 +425,7 @@ func (iso *isolate) callContext() context.Context {
 	if cl := iso.currentCall(); cl != nil && cl.ctx != nil {
 		return cl.ctx
 	}
-	return context.Background()
+	return iso.base
 }
 
 // subrequest runs op off the loop, as goOp does, for a subrequest that

@@ -95,7 +95,10 @@ func (rt *Runtime) serviceFetch(ctx context.Context, account string, sb *service
 		}
 		return iso.responseParts(vm, 0, v)
 	})
-	return res, forCaller(err)
+	if err != nil {
+		return nil, forCaller(err)
+	}
+	return res, res.offerSocket(ctx)
 }
 
 // serviceRPC calls a method of another Worker's WorkerEntrypoint.

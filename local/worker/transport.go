@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -58,6 +59,12 @@ func (t *localTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		cancel()
 		return nil, err
+	}
+	if _, upgraded := res.Body.(io.ReadWriteCloser); upgraded && res.StatusCode == http.StatusSwitchingProtocols {
+		// A WebSocket: the connection outlives the call that opened it,
+		// and its body must stay writable.
+		cancel()
+		return res, nil
 	}
 	res.Body = &bodyCloser{ReadCloser: res.Body, done: cancel}
 	return res, nil

@@ -39,6 +39,36 @@ type fetchResponse struct {
 	redirected bool
 	header     [][2]string
 	body       []byte
+	// An upgraded WebSocket connection (status 101): its response, the
+	// handshake key sent, and the connection.
+	upgrade    *http.Response
+	upgradeKey string
+	conn       io.ReadWriteCloser
+}
+
+// WebSockets completes the WebSocket upgrades of fetch (requests with the
+// header "Upgrade: websocket"), for a runtime that has WebSockets (the
+// Worker runtime); without it such a request is sent as it is.
+type WebSockets interface {
+	// Prepare adds the handshake headers to an upgrade request and
+	// returns its Sec-WebSocket-Key. It runs off the loop.
+	Prepare(h http.Header) (key string)
+	// Open takes over the connection of a 101 answer to the request with
+	// key and returns the response's webSocket. Loop goroutine only.
+	Open(vm *goja.Runtime, key string, res *http.Response, conn io.ReadWriteCloser) (goja.Value, error)
+}
+
+type webSocketsKey struct{}
+
+// SetWebSockets gives fetch in h WebSocket upgrades. Loop goroutine only.
+func SetWebSockets(h *runtime.Host, ws WebSockets) {
+	v, _ := h.Local(webSocketsKey{}, func() (any, error) { return new(WebSockets), nil })
+	*v.(*WebSockets) = ws
+}
+
+func webSocketsOf(h *runtime.Host) WebSockets {
+	v, _ := h.Local(webSocketsKey{}, func() (any, error) { return new(WebSockets), nil })
+	return *v.(*WebSockets)
 }
 
 // fetchError rejects fetch with a TypeError, as network failures do.
@@ -75,17 +105,28 @@ func (r *realm) nativeFetch(call goja.FunctionCall) goja.Value {
 		req.body = append([]byte(nil), b...)
 		req.hasBody = true
 	}
+	ws := webSocketsOf(r.h)
 	p := r.h.Loop().Go(func(ctx context.Context) runtime.Settle {
-		res, err := doFetch(ctx, r.transport, req)
+		res, err := doFetch(ctx, r.transport, ws, req)
 		if err != nil {
 			return runtime.Rejected(&fetchError{err: err})
 		}
-		return func(vm *goja.Runtime) (goja.Value, error) { return res.toJS(vm), nil }
+		return func(vm *goja.Runtime) (goja.Value, error) { return res.toJS(vm, ws) }
 	})
 	return vm.ToValue(p)
 }
 
-func doFetch(ctx context.Context, transport http.RoundTripper, req fetchRequest) (*fetchResponse, error) {
+func doFetch(ctx context.Context, transport http.RoundTripper, ws WebSockets, req fetchRequest) (*fetchResponse, error) {
+	var key string
+	if ws != nil && strings.EqualFold(strings.TrimSpace(req.header.Get("Upgrade")), "websocket") {
+		key = ws.Prepare(req.header)
+		// fetch speaks HTTP; a ws: or wss: URL means the same server.
+		if rest, ok := strings.CutPrefix(req.url, "ws://"); ok {
+			req.url = "http://" + rest
+		} else if rest, ok := strings.CutPrefix(req.url, "wss://"); ok {
+			req.url = "https://" + rest
+		}
+	}
 	var body io.Reader
 	if req.hasBody {
 		body = bytes.NewReader(req.body)
@@ -116,6 +157,10 @@ func doFetch(ctx context.Context, transport http.RoundTripper, req fetchRequest)
 	if err != nil {
 		return nil, err
 	}
+	if conn, ok := resp.Body.(io.ReadWriteCloser); ok && key != "" && resp.StatusCode == http.StatusSwitchingProtocols {
+		return &fetchResponse{status: resp.StatusCode, statusText: "Switching Protocols", url: resp.Request.URL.String(),
+			header: headerPairs(resp.Header), upgrade: resp, upgradeKey: key, conn: conn}, nil
+	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
@@ -127,16 +172,22 @@ func doFetch(ctx context.Context, transport http.RoundTripper, req fetchRequest)
 		url:        resp.Request.URL.String(),
 		redirected: redirected,
 		body:       data,
-	}
-	for k, vs := range resp.Header {
-		for _, v := range vs {
-			res.header = append(res.header, [2]string{k, v})
-		}
+		header:     headerPairs(resp.Header),
 	}
 	return res, nil
 }
 
-func (res *fetchResponse) toJS(vm *goja.Runtime) goja.Value {
+func headerPairs(h http.Header) [][2]string {
+	var out [][2]string
+	for k, vs := range h {
+		for _, v := range vs {
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
+}
+
+func (res *fetchResponse) toJS(vm *goja.Runtime, ws WebSockets) (goja.Value, error) {
 	obj := vm.NewObject()
 	_ = obj.Set("status", res.status)
 	_ = obj.Set("statusText", res.statusText)
@@ -147,8 +198,17 @@ func (res *fetchResponse) toJS(vm *goja.Runtime) goja.Value {
 		pairs[i] = vm.NewArray(kv[0], kv[1])
 	}
 	_ = obj.Set("headers", vm.NewArray(pairs...))
+	if res.conn != nil {
+		socket, err := ws.Open(vm, res.upgradeKey, res.upgrade, res.conn)
+		if err != nil {
+			return nil, &fetchError{err: err}
+		}
+		_ = obj.Set("webSocket", socket)
+		_ = obj.Set("body", goja.Null())
+		return obj, nil
+	}
 	_ = obj.Set("body", NewUint8Array(vm, res.body))
-	return obj
+	return obj, nil
 }
 
 // SetTransport makes fetch in h send its requests through t (nil restores

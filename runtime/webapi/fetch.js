@@ -430,8 +430,9 @@
       if (this.#headers === null) return this.#ctype === null ? [] : ["content-type", this.#ctype];
       return this.#headers._flat();
     }
-    static _make(status, statusText, flat, source, url, redirected) {
+    static _make(status, statusText, flat, source, url, redirected, webSocket) {
       const r = new Response(null);
+      r.#webSocket = webSocket || null;
       r.#status = status;
       r.#statusText = statusText;
       r.#headers = Headers._fromFlat(flat);
@@ -448,6 +449,7 @@
       r.#url = res.url;
       r.#redirected = res.redirected;
       r.#type = "basic";
+      r.#webSocket = res.webSocket || null;
       r._setSource(res.body);
       return r;
     }
@@ -549,8 +551,8 @@
     // Uint8Array or a ReadableStream.
     incomingRequest: (method, url, flat, body, cf) => Request._incoming(method, url, flat, body, cf),
     // newResponse makes a Response from parts (a response from Go or
-    // another runtime).
-    newResponse: (status, statusText, flat, body, url) => Response._make(status, statusText, flat, body, url, false),
+    // another runtime), with the WebSocket of a 101 if any.
+    newResponse: (status, statusText, flat, body, url, webSocket) => Response._make(status, statusText, flat, body, url, false, webSocket),
     // exportRequest hands a Request's parts over: [method, url, flat
     // headers, body, redirect]; the body counts as read.
     exportRequest: (req) => [req.method, req.url, req._flatHeaders(), req._take(), req.redirect],
