@@ -162,10 +162,20 @@ interface WebSocket {
   deserializeAttachment(): unknown;
 }
 
-/** new WebSocketPair() gives the client end (0) for the Response and the server end (1) for the Worker. */
+/**
+ * new WebSocketPair() gives the client end (0) for the Response and the server end (1) for the Worker;
+ * `const [client, server] = new WebSocketPair()` works too.
+ */
 declare var WebSocketPair: {
-  new (): { 0: WebSocket; 1: WebSocket };
+  new (): { 0: WebSocket; 1: WebSocket; [Symbol.iterator](): IterableIterator<WebSocket> };
 };
+
+/** A message a Durable Object's WebSockets answer without waking the object (setWebSocketAutoResponse). */
+declare class WebSocketRequestResponsePair {
+  constructor(request: string, response: string);
+  readonly request: string;
+  readonly response: string;
+}
 
 interface SubtleCrypto {
   /** Compares two buffers in constant time. */
@@ -580,6 +590,9 @@ interface DurableObjectState {
   acceptWebSocket(ws: WebSocket, tags?: string[]): void;
   getWebSockets(tag?: string): WebSocket[];
   getTags(ws: WebSocket): string[];
+  setWebSocketAutoResponse(pair?: WebSocketRequestResponsePair): void;
+  getWebSocketAutoResponse(): WebSocketRequestResponsePair | null;
+  getWebSocketAutoResponseTimestamp(ws: WebSocket): Date | null;
   abort(reason?: string): void;
 }
 
