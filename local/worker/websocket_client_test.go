@@ -258,3 +258,22 @@ func (p *wsPeer) expectEOF() {
 		p.t.Fatalf("got opcode %d %q, want the connection closed", m.op, m.data)
 	}
 }
+
+// expectCloseAfterText reads past text messages (a chat's broadcasts) to a
+// close frame and checks its code and reason.
+func (p *wsPeer) expectCloseAfterText(code int, reason string) {
+	p.t.Helper()
+	for {
+		m := p.read()
+		if m.op == 0x1 {
+			continue
+		}
+		if m.op != 0x8 {
+			p.t.Fatalf("got opcode %d %q, want a close frame", m.op, m.data)
+		}
+		if c, r := m.closeCode(); c != code || r != reason {
+			p.t.Fatalf("close %d %q, want %d %q", c, r, code, reason)
+		}
+		return
+	}
+}

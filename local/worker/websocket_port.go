@@ -2,6 +2,7 @@ package worker
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/dop251/goja"
 )
@@ -30,25 +31,28 @@ type wsPort struct {
 	out       sync.Mutex
 	peer      wsEndpoint  // nil until attached
 	backlog   []wsMessage // sent before the port was attached
-	sentClose bool
+	// sentClose and gotClose change under out and in; they are atomic so
+	// that settled, which a peer's send reaches while holding its own out,
+	// takes no lock of this port.
+	sentClose atomic.Bool
 
 	// The receiving side.
 	in       sync.Mutex
 	mode     portMode
 	inbox    []wsMessage // held while portHolding
 	forward  wsEndpoint  // portForwarding: where messages go on to
-	gotClose bool
+	gotClose atomic.Bool
 }
 
 // send passes a message of the JS socket to the other end. Loop
 // goroutine only.
 func (p *wsPort) send(m wsMessage) {
 	p.out.Lock()
-	if p.sentClose {
+	if p.sentClose.Load() {
 		p.out.Unlock()
 		return
 	}
-	p.sentClose = m.kind == wsClose
+	p.sentClose.Store(m.kind == wsClose)
 	if p.peer == nil {
 		p.backlog = append(p.backlog, m)
 	} else {
@@ -61,11 +65,11 @@ func (p *wsPort) send(m wsMessage) {
 // deliver takes a message from the other end.
 func (p *wsPort) deliver(m wsMessage) {
 	p.in.Lock()
-	if p.gotClose {
+	if p.gotClose.Load() {
 		p.in.Unlock()
 		return
 	}
-	p.gotClose = m.kind == wsClose
+	p.gotClose.Store(m.kind == wsClose)
 	switch {
 	case p.mode == portJS:
 		p.post(m)
@@ -157,13 +161,7 @@ func (p *wsPort) attach(to wsEndpoint) wsEndpoint {
 // settled drops the port from its isolate's table once both ends have
 // closed.
 func (p *wsPort) settled() {
-	p.out.Lock()
-	sent := p.sentClose
-	p.out.Unlock()
-	p.in.Lock()
-	got := p.gotClose
-	p.in.Unlock()
-	if sent && got {
+	if p.sentClose.Load() && p.gotClose.Load() {
 		p.iso.sockets.remove(p.h)
 	}
 }
@@ -172,11 +170,9 @@ func (p *wsPort) settled() {
 func (p *wsPort) goingAway() {
 	p.out.Lock()
 	defer p.out.Unlock()
-	if p.sentClose || p.peer == nil {
-		p.sentClose = true
+	if p.sentClose.Swap(true) || p.peer == nil {
 		return
 	}
-	p.sentClose = true
 	p.peer.deliver(wsMessage{kind: wsClose, code: closeGoingAway, reason: "the Worker stopped"})
 }
 

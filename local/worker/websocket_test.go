@@ -349,7 +349,7 @@ func TestWebSocketTeardown(t *testing.T) {
 			d.conn.Close()
 		} else {
 			d.close(1000, "")
-			d.expectClose(1000, "")
+			d.expectCloseAfterText(1000, "")
 		}
 	}
 	e.waitLog("left n9")
