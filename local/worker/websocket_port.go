@@ -28,9 +28,9 @@ type wsPort struct {
 	h   int64
 
 	// The sending side: where the JS socket's messages go.
-	out       sync.Mutex
-	peer      wsEndpoint  // nil until attached
-	backlog   []wsMessage // sent before the port was attached
+	out     sync.Mutex
+	peer    wsEndpoint  // nil until attached
+	backlog []wsMessage // sent before the port was attached
 	// sentClose and gotClose change under out and in; they are atomic so
 	// that settled, which a peer's send reaches while holding its own out,
 	// takes no lock of this port.

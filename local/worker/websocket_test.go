@@ -3,6 +3,7 @@ package worker_test
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"net/http"
 	goruntime "runtime"
 	"strings"
@@ -388,4 +389,24 @@ func goroutines(t *testing.T, want int) int {
 		last = n
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestWebSocketOwnPort upgrades through Handler, which serves a Worker on
+// a port of its own as alchemy dev does.
+func TestWebSocketOwnPort(t *testing.T) {
+	e := start(t, worker.Options{})
+	e.deploy("echo", script{modules: []store.Module{module("worker.js", echoWorker)}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: e.rt.Handler(e.srv.AccountID(), "echo")}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	c := dialWS(t, ln.Addr().String(), "localhost", "/")
+	c.expectText("hello")
+	c.text("on its own port")
+	c.expectText("echo on its own port")
+	c.close(1000, "")
+	c.expectClose(1000, "")
 }
