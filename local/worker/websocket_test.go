@@ -410,3 +410,36 @@ func TestWebSocketOwnPort(t *testing.T) {
 	c.close(1000, "")
 	c.expectClose(1000, "")
 }
+
+// TestWebSocketPairInIsolate talks between the two ends of a pair that
+// never leave the Worker: messages queue until accept(), and a close is
+// answered.
+func TestWebSocketPairInIsolate(t *testing.T) {
+	e := start(t, worker.Options{})
+	e.deploy("pair", script{modules: []store.Module{module("worker.js", `
+export default {
+  async fetch() {
+    const [a, b] = new WebSocketPair();
+    const log = [];
+    a.accept();
+    a.send("early");
+    try { b.send("x"); } catch (e) { log.push("unaccepted send throws"); }
+    b.binaryType = "arraybuffer";
+    const closed = new Promise((resolve) => {
+      b.addEventListener("message", (e) => {
+        log.push("b got " + (typeof e.data === "string" ? e.data : e.data.byteLength + " bytes"));
+        if (e.data === "early") b.send(new Uint16Array([1, 2]));
+      });
+      a.addEventListener("message", (e) => { log.push("a got " + e.data.byteLength + " bytes"); a.close(4000, "done"); });
+      a.addEventListener("close", (e) => log.push("a closed " + e.code + " " + e.reason + " " + a.readyState));
+      b.addEventListener("close", (e) => { log.push("b closed " + e.code + " " + e.wasClean); resolve(); });
+    });
+    b.accept();
+    await closed;
+    await new Promise((r) => setTimeout(r, 10));
+    return new Response(log.join("\n"));
+  },
+};
+`)}})
+	e.expect("pair", "/", 200, "unaccepted send throws\nb got early\na got 4 bytes\nb closed 4000 true\na closed 4000 done 3")
+}
