@@ -22,7 +22,7 @@ var (
 // use and evaluated once per realm.
 var (
 	fetchPart   = newPart("fetch.js", &fetchSource, fetchNatives)
-	eventsPart  = newPart("events.js", &eventsSource, nil)
+	eventsPart  = newPart("events.js", &eventsSource, eventsNatives)
 	streamsPart = newPart("streams.js", &streamsSource, nil)
 	blobPart    = newPart("blob.js", &blobSource, textNatives)
 )
@@ -38,5 +38,13 @@ func textNatives(r *realm) *goja.Object {
 		b, _ := Bytes(vm, call.Argument(0))
 		return vm.ToValue(strings.ToValidUTF8(string(b), "\uFFFD"))
 	})
+	return n
+}
+
+// eventsNatives hand events.js the runtime's own setTimeout, as Install
+// found it.
+func eventsNatives(r *realm) *goja.Object {
+	n := r.vm.NewObject()
+	_ = n.Set("setTimeout", r.setTimeout)
 	return n
 }

@@ -43,6 +43,9 @@ type realm struct {
 	localZone       string
 	// transport carries fetch's requests (nil: Go's default).
 	transport http.RoundTripper
+	// setTimeout is the global as Install found it: the runtime's own,
+	// whatever a program later puts in its place (fake timers).
+	setTimeout goja.Value
 }
 
 type realmKey struct{}
@@ -98,6 +101,7 @@ func globals() []global {
 // program reads it. Loop goroutine only.
 func Install(h *runtime.Host) {
 	r := realmOf(h)
+	r.setTimeout = r.vm.Get("setTimeout")
 	for _, g := range globals() {
 		runtime.DefineLazyGlobal(r.vm, g.name, func() (goja.Value, error) { return g.make(r) })
 	}
