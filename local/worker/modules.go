@@ -14,4 +14,3 @@ func Modules() []runtime.Module {
 	}
 	return out
 }
-
