@@ -1558,6 +1558,43 @@ declare module "vitest" {
     interval?: number;
   }
 
+  /** What vi.useFakeTimers fakes and how. */
+  export interface FakeTimerInstallOpts {
+    /** The fake clock's start, in milliseconds since the epoch or as a Date; the real time by default. */
+    now?: number | Date;
+    /**
+     * The globals to fake. By default all of them but queueMicrotask and nextTick: setTimeout, clearTimeout,
+     * setInterval, clearInterval, setImmediate, clearImmediate, Date, performance and process.hrtime.
+     */
+    toFake?: FakeTimerMethod[];
+    /** How many timers runAllTimers runs before it gives up on an endless loop; 10000 by default. */
+    loopLimit?: number;
+    /** Move the fake clock along with the real one, by advanceTimeDelta every advanceTimeDelta ms. */
+    shouldAdvanceTime?: boolean;
+    /** Milliseconds of each move of shouldAdvanceTime; 20 by default. */
+    advanceTimeDelta?: number;
+    /** Accepted for compatibility: clearing a real timer while faking always clears it. */
+    shouldClearNativeTimers?: boolean;
+  }
+
+  export type FakeTimerMethod =
+    | "setTimeout"
+    | "clearTimeout"
+    | "setImmediate"
+    | "clearImmediate"
+    | "setInterval"
+    | "clearInterval"
+    | "Date"
+    | "nextTick"
+    | "hrtime"
+    | "performance"
+    | "queueMicrotask"
+    | "requestAnimationFrame"
+    | "cancelAnimationFrame"
+    | "requestIdleCallback"
+    | "cancelIdleCallback"
+    | "Intl";
+
   export interface VitestUtils {
     /** A mock function that records its calls and runs implementation (returns undefined without one). */
     fn<T extends Procedure = Procedure>(implementation?: T): Mock<T>;
@@ -1576,6 +1613,38 @@ declare module "vitest" {
     waitFor<T>(callback: () => T | Promise<T>, options?: number | WaitForOptions): Promise<T>;
     /** Calls callback until it returns a truthy value, and returns it. */
     waitUntil<T>(callback: () => T | Promise<T>, options?: number | WaitForOptions): Promise<T>;
+    /** Replaces the timer globals and Date by a fake clock that moves only when told to, until vi.useRealTimers. */
+    useFakeTimers(config?: FakeTimerInstallOpts): VitestUtils;
+    /** Puts the real timers and Date back; pending fake timers are dropped. */
+    useRealTimers(): VitestUtils;
+    isFakeTimers(): boolean;
+    /** Moves the fake clock by ms, running every timer due on the way (those the timers set included). */
+    advanceTimersByTime(ms: number): VitestUtils;
+    /** advanceTimersByTime, letting promise callbacks run after each timer. */
+    advanceTimersByTimeAsync(ms: number): Promise<VitestUtils>;
+    /** Moves the fake clock to the next timer and runs it, with the others due at the same time. */
+    advanceTimersToNextTimer(): VitestUtils;
+    advanceTimersToNextTimerAsync(): Promise<VitestUtils>;
+    /** Moves the fake clock to the start of the next 16 ms frame. */
+    advanceTimersToNextFrame(): VitestUtils;
+    /** Runs timers until there are none left; throws after loopLimit timers. */
+    runAllTimers(): VitestUtils;
+    runAllTimersAsync(): Promise<VitestUtils>;
+    /** Runs the timers pending now, not those they set. */
+    runOnlyPendingTimers(): VitestUtils;
+    runOnlyPendingTimersAsync(): Promise<VitestUtils>;
+    /** Runs the callbacks queued with a faked queueMicrotask or process.nextTick. */
+    runAllTicks(): VitestUtils;
+    /** How many fake timers (and faked microtasks) are waiting. */
+    getTimerCount(): number;
+    /** Drops every fake timer, and sets the fake clock back to its start. */
+    clearAllTimers(): VitestUtils;
+    /** Sets the fake clock's date (pending timers keep their remaining delays); without fake timers, freezes Date at it. */
+    setSystemTime(time: number | string | Date): VitestUtils;
+    /** The fake date, or null when Date is real. */
+    getMockedSystemTime(): Date | null;
+    /** The real time in milliseconds since the epoch, even while Date is faked. */
+    getRealSystemTime(): number;
   }
 
   export const vi: VitestUtils;

@@ -29,6 +29,17 @@ test("fake timers", async () => {
 });
 `
 
+// importedFakeTimersTest uses them through an import alone, with no opt-in to the globals.
+const importedFakeTimersTest = `import { expect, test, vi } from "vitest";
+
+test("fake timers without the globals", () => {
+  vi.useFakeTimers({ now: 0 });
+  vi.advanceTimersByTime(5);
+  expect(vi.getTimerCount()).toBe(0);
+  vi.useRealTimers();
+});
+`
+
 // wrongFakeTimersTest misuses them; each line marked `// error` must be an error.
 const wrongFakeTimersTest = `/// <reference types="vitest/globals" />
 test("wrong", () => {
@@ -45,6 +56,11 @@ func TestTypecheckFakeTimers(t *testing.T) {
 	t.Run("ok", func(t *testing.T) {
 		t.Parallel()
 		p := project{"test/timers.test.ts": []byte(fakeTimersTest)}
+		requireClean(t, typecheck(t, tsc, p.write(t, Options{}, "")))
+	})
+	t.Run("imported", func(t *testing.T) {
+		t.Parallel()
+		p := project{"test/imported.test.ts": []byte(importedFakeTimersTest)}
 		requireClean(t, typecheck(t, tsc, p.write(t, Options{}, "")))
 	})
 	t.Run("wrong", func(t *testing.T) {
