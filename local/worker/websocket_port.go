@@ -70,6 +70,11 @@ func (p *wsPort) deliver(m wsMessage) {
 		return
 	}
 	p.gotClose.Store(m.kind == wsClose)
+	if m.kind == wsClose && m.code == closeAbnormal {
+		// The other end is gone: no close can be sent back, so this end
+		// counts as closed too and leaves the table.
+		p.sentClose.Store(true)
+	}
 	switch {
 	case p.mode == portJS:
 		p.post(m)
