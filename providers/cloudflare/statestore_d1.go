@@ -101,14 +101,17 @@ func (d *d1StateDB) provision(ctx context.Context) (*Client, string, error) {
 		if db.UUID == "" {
 			return nil, "", fmt.Errorf("create D1 database %q: the response has no uuid", name)
 		}
-		path, err = cl.accountPath(ctx, "d1/database/"+db.UUID)
-		if err != nil {
-			return nil, "", err
-		}
-		if _, err := cl.Call(ctx, fmt.Sprintf("turn off read replication of D1 database %q", name), http.MethodPatch, path,
-			map[string]any{"read_replication": map[string]string{"mode": "disabled"}}, nil); err != nil {
-			return nil, "", err
-		}
+	}
+	// Replicas could answer a read with a record older than the write
+	// before it. Replication is turned off on every run, not only by the
+	// run that created the database: that run may have failed in between.
+	path, err := cl.accountPath(ctx, "d1/database/"+db.UUID)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := cl.Call(ctx, fmt.Sprintf("turn off read replication of D1 database %q", name), http.MethodPatch, path,
+		map[string]any{"read_replication": map[string]string{"mode": "disabled"}}, nil); err != nil {
+		return nil, "", err
 	}
 	if _, err := applyMigrations(ctx, cl, db.UUID, stateMigrationsTable, stateMigrationFiles()); err != nil {
 		return nil, "", fmt.Errorf("migrate D1 database %q: %w", name, err)

@@ -216,3 +216,31 @@ func TestD1StateStoreLock(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A state database left with read replication on (the run that created it
+// failed before turning it off) has it turned off by the next store.
+func TestD1StateStoreTurnsOffReplicationOfAnExistingDatabase(t *testing.T) {
+	h := newHarness(t, local.Options{})
+	h.password = "pw"
+	raw, code := h.api(http.MethodPost, "/d1/database", map[string]string{"name": cloudflare.DefaultStateDatabase})
+	if code != http.StatusOK {
+		t.Fatalf("create: %d %s", code, raw)
+	}
+	var db struct {
+		UUID string `json:"uuid"`
+	}
+	if err := json.Unmarshal(raw, &db); err != nil {
+		t.Fatal(err)
+	}
+	if raw, code := h.api(http.MethodPatch, "/d1/database/"+db.UUID, map[string]any{"read_replication": map[string]string{"mode": "auto"}}); code != http.StatusOK {
+		t.Fatalf("turn replication on: %d %s", code, raw)
+	}
+	s := h.d1StateStore("")
+	if err := s.Set(context.Background(), state.Path{"app", "test"}, "a", secretRecord(t, "a", 1)); err != nil {
+		t.Fatal(err)
+	}
+	_, info := h.d1DB(cloudflare.DefaultStateDatabase)
+	if rr, _ := info["read_replication"].(map[string]any); rr["mode"] != "disabled" {
+		t.Errorf("read replication = %v, want mode disabled", info["read_replication"])
+	}
+}
