@@ -158,6 +158,12 @@ func doFetch(ctx context.Context, transport http.RoundTripper, ws WebSockets, re
 		return nil, err
 	}
 	if conn, ok := resp.Body.(io.ReadWriteCloser); ok && key != "" && resp.StatusCode == http.StatusSwitchingProtocols {
+		if err := ctx.Err(); err != nil {
+			// The runtime stopped during the handshake: nobody will take
+			// the connection over.
+			conn.Close()
+			return nil, err
+		}
 		return &fetchResponse{status: resp.StatusCode, statusText: "Switching Protocols", url: resp.Request.URL.String(),
 			header: headerPairs(resp.Header), upgrade: resp, upgradeKey: key, conn: conn}, nil
 	}
