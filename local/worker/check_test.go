@@ -2,7 +2,6 @@ package worker_test
 
 import (
 	"bytes"
-	"context"
 	b64 "encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -20,27 +19,13 @@ import (
 	"github.com/alchemy-go/alchemy/local"
 	"github.com/alchemy-go/alchemy/local/store"
 	"github.com/alchemy-go/alchemy/local/worker"
-	"github.com/alchemy-go/alchemy/runtime/runtimetest"
 )
 
 // startRejecting starts a local Cloudflare that checks uploads
 // (RejectBrokenUploads), as alchemy local and alchemy test do.
 func startRejecting(t *testing.T, opts worker.Options) *env {
 	t.Helper()
-	e := &env{t: t, log: &runtimetest.Buffer{}, ctx: context.Background()}
-	opts.Log = e.log
-	e.rt = worker.New(opts)
-	srv, err := local.Start(e.ctx, local.Options{DataDir: t.TempDir(), Host: e.rt, RejectBrokenUploads: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = srv
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return e
+	return startServer(t, opts, local.Options{RejectBrokenUploads: true})
 }
 
 // apiUpload is a script upload as a client sends it: its parts (the first

@@ -27,6 +27,13 @@ type env struct {
 
 func start(t *testing.T, opts worker.Options) *env {
 	t.Helper()
+	return startServer(t, opts, local.Options{})
+}
+
+// startServer starts a local Cloudflare with the runtime opts describe;
+// server gives the server's options beyond its data directory and host.
+func startServer(t *testing.T, opts worker.Options, server local.Options) *env {
+	t.Helper()
 	e := &env{t: t, log: &runtimetest.Buffer{}, ctx: context.Background()}
 	if opts.Log == nil {
 		opts.Log = e.log
@@ -35,7 +42,8 @@ func start(t *testing.T, opts worker.Options) *env {
 		opts.CPULimit = 5 * time.Second
 	}
 	e.rt = worker.New(opts)
-	srv, err := local.Start(e.ctx, local.Options{DataDir: t.TempDir(), Host: e.rt})
+	server.DataDir, server.Host = t.TempDir(), e.rt
+	srv, err := local.Start(e.ctx, server)
 	if err != nil {
 		t.Fatal(err)
 	}
