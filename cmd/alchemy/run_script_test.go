@@ -110,10 +110,24 @@ await new Promise(() => {});
 
 // interruptRun runs `alchemy run` in dir, sends it SIGINT once the program
 // has written the file "started", and checks that it exits with status 130.
+// hostEnvWithoutCI is this process's environment minus CI, so a program run
+// by a test behaves the same on a CI machine, where CI would make it demand
+// a persistent state store, as on a developer's.
+func hostEnvWithoutCI() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CI=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
 func interruptRun(t *testing.T, dir string) (stdout, stderr string) {
 	t.Helper()
 	cmd := exec.Command(alchemyBinary(t), "run")
 	cmd.Dir = dir
+	cmd.Env = hostEnvWithoutCI()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
