@@ -73,6 +73,7 @@ type Loop struct {
 	failure    error
 	onFailure  func(Failure) // serve mode: reports failures instead of stopping
 	main       *goja.Promise
+	repair     *vmRepair
 
 	// The job limit (SetJobLimit): the watchdog goroutine interrupts a job
 	// that has run longer than limit. jobMu orders the watchdog's interrupt
@@ -117,7 +118,7 @@ func (e *JobLimitError) Error() string {
 // NewLoop returns a loop for vm. It installs the promise rejection and async
 // context trackers on vm.
 func NewLoop(vm *goja.Runtime) *Loop {
-	l := &Loop{vm: vm, wake: make(chan struct{}, 1), opsCtx: context.Background()}
+	l := &Loop{vm: vm, wake: make(chan struct{}, 1), opsCtx: context.Background(), repair: newVMRepair(vm)}
 	l.tracker.loop = l
 	vm.SetAsyncContextTracker(&l.tracker)
 	vm.SetPromiseRejectionTracker(l.trackRejection)
@@ -302,6 +303,11 @@ func (l *Loop) runJob(j job) {
 	l.beginJob()
 	err := runProtected(l.vm, j.run)
 	l.endJob()
+	if l.repair.stuck() {
+		// An interrupt (or a Go panic) stopped a promise job: goja kept
+		// its frames (see vmRepair).
+		l.repair.repair()
+	}
 	// An exception or interrupt leaves the context of the code it stopped
 	// (a promise reaction does not get to restore the outer one).
 	failedCtx := l.asyncCtx

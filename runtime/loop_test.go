@@ -491,6 +491,68 @@ func TestJobLimitStopsOnlyTheOverrunningJob(t *testing.T) {
 	}
 }
 
+// An interrupt that stops JS inside a promise reaction (an async function
+// resumed after an await) leaves a loop whose later promises still settle,
+// both for a new run after an interrupted one and for the next job of a
+// server whose job limit fired.
+func TestPromisesSettleAfterInterruptedReaction(t *testing.T) {
+	const spinAfterAwait = `(async () => { await null; for (;;) {} })()`
+	const awaitTwice = `(async () => { await null; await Promise.resolve(); return 42 })()`
+
+	t.Run("run", func(t *testing.T) {
+		loop := runtime.NewLoop(goja.New())
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		err := loop.Run(ctx, func(vm *goja.Runtime) (goja.Value, error) { return vm.RunString(spinAfterAwait) })
+		if !errors.Is(err, runtime.ErrInterrupted) {
+			t.Fatalf("first run: %v, want ErrInterrupted", err)
+		}
+		var got int64
+		err = loop.Run(context.Background(), func(vm *goja.Runtime) (goja.Value, error) {
+			p, err := vm.RunString(awaitTwice)
+			if err != nil {
+				return nil, err
+			}
+			return p, loop.Then(p, func(_ *goja.Runtime, v goja.Value, _ bool) error {
+				got = v.ToInteger()
+				return nil
+			})
+		})
+		if err != nil || got != 42 {
+			t.Fatalf("second run: %d, %v; want 42", got, err)
+		}
+	})
+
+	t.Run("serve", func(t *testing.T) {
+		loop := runtime.NewLoop(goja.New())
+		loop.SetJobLimit(100 * time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
+		failures := make(chan runtime.Failure, 1)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			loop.ServeFailures(ctx, func(f runtime.Failure) { failures <- f })
+		}()
+		defer func() { cancel(); <-done }()
+		loop.Post(func(vm *goja.Runtime) error {
+			_, err := vm.RunString(spinAfterAwait)
+			return err
+		})
+		var limit *runtime.JobLimitError
+		if f := <-failures; !errors.As(f.Err, &limit) {
+			t.Fatalf("failure %v, want a JobLimitError", f.Err)
+		}
+		callCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		defer stop()
+		got, err := runtime.Call(callCtx, loop, func(vm *goja.Runtime) (goja.Value, error) {
+			return vm.RunString(awaitTwice)
+		}, func(vm *goja.Runtime, v goja.Value) (int64, error) { return v.ToInteger(), nil })
+		if err != nil || got != 42 {
+			t.Fatalf("next job: %d, %v; want 42", got, err)
+		}
+	})
+}
+
 // An unhandled rejection is reported with the async context it happened in.
 func TestServeRejectionCarriesContext(t *testing.T) {
 	loop := runtime.NewLoop(goja.New())
