@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/alchemy-go/alchemy/local"
 	"github.com/alchemy-go/alchemy/local/worker"
@@ -75,6 +76,9 @@ func runLocalCommand(ctx context.Context, args []string, stdout, stderr io.Write
 	if limit == 0 {
 		limit = -1
 	}
+	// Workers run in UTC on Cloudflare. goja's Date reads time.Local, and
+	// this process runs nothing but Workers.
+	time.Local = time.UTC
 	opt := local.Options{Addr: *addr, DataDir: *dataDir, AccountID: *accountID, AccountName: *accountName, Subdomain: *subdomain,
 		Token: *token, Zones: zones, Faults: rules, RejectBrokenUploads: true,
 		Host: worker.New(worker.Options{Log: stderr, CPULimit: limit, Isolates: *isolates})}
