@@ -239,7 +239,7 @@ CREATE TABLE assets (hash TEXT PRIMARY KEY, content_type TEXT NOT NULL, content 
 `, `
 CREATE TABLE r2_bucket_config (account_id TEXT NOT NULL, bucket TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account_id, bucket, kind),
   FOREIGN KEY (account_id, bucket) REFERENCES r2_buckets(account_id, name) ON DELETE CASCADE);
-`}
+`, workflowInstancesSchema}
 
 // HashID derives a stable 32-hex id from s (for objects that have no
 // record of their own, such as the caller's token).
