@@ -19,13 +19,15 @@ import (
 
 // binding is one binding of a version, resolved for the glue: kind names
 // the JS object glue.js builds ("kv", "r2", "d1", "queue", "do", "service",
-// "text", "json", "version" or "unsupported"), ref what it addresses.
+// "workflow", "text", "json", "version" or "unsupported"), ref what it
+// addresses.
 type binding struct {
 	name, typ, kind string
 	ref             any    // namespace id, bucket, database, queue name, or handle
 	value           string // text and JSON values
 	object          *objectBinding
 	service         *serviceBinding
+	workflow        *workflowBinding
 }
 
 // objectBinding is a Durable Object namespace binding.
@@ -71,6 +73,8 @@ func (v *version) describeBindings() ([]binding, error) {
 			x.kind, x.object = "do", &objectBinding{script: script, class: b.Str("class_name")}
 		case "service":
 			x.kind, x.service = "service", &serviceBinding{script: b.Str("service"), entrypoint: b.Str("entrypoint")}
+		case "workflow":
+			x.kind, x.workflow = "workflow", &workflowBinding{name: b.Str("workflow_name")}
 		case "assets":
 			x.kind = "assets"
 		case "version_metadata":
@@ -79,11 +83,12 @@ func (v *version) describeBindings() ([]binding, error) {
 		default:
 			x.kind = "unsupported"
 		}
-		if x.kind == "do" || x.kind == "service" {
+		if x.kind == "do" || x.kind == "service" || x.kind == "workflow" {
 			x.ref = len(out) // the handle is the binding's index
 		}
 		out = append(out, x)
 	}
+	v.resumeWorkflowsOf(out)
 	return out, nil
 }
 
@@ -444,6 +449,8 @@ func (iso *isolate) bindingNatives(vm *goja.Runtime, set func(string, func(goja.
 			return res.settle
 		})
 	})
+
+	iso.workflowNatives(vm, set)
 }
 
 // d1Param converts a bound value to what the store binds.

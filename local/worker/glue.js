@@ -665,6 +665,276 @@
     }
   }
 
+  // ---- Workflows
+
+  class NonRetryableError extends Error {
+    constructor(message, name = "NonRetryableError") {
+      super(message);
+      this.name = name;
+    }
+  }
+
+  class WorkflowInstance {
+    #h;
+    constructor(h, id) {
+      this.#h = h;
+      this.id = id;
+    }
+    async pause() {
+      await native.wfControl(this.#h, this.id, "pause");
+    }
+    async resume() {
+      await native.wfControl(this.#h, this.id, "resume");
+    }
+    async terminate() {
+      await native.wfControl(this.#h, this.id, "terminate");
+    }
+    async restart() {
+      await native.wfControl(this.#h, this.id, "restart");
+    }
+    async status() {
+      return native.wfStatus(this.#h, this.id);
+    }
+    async sendEvent(event) {
+      if (event === null || typeof event !== "object" || typeof event.type !== "string" || event.type === "") {
+        throw new TypeError("sendEvent() needs an event { type, payload } whose type is a non-empty string");
+      }
+      await native.wfSendEvent(this.#h, this.id, event.type, event.payload);
+    }
+  }
+
+  class Workflow {
+    #h;
+    constructor(h) {
+      this.#h = h;
+    }
+    async get(id) {
+      return new WorkflowInstance(this.#h, await native.wfGet(this.#h, String(id)));
+    }
+    async create(options) {
+      return (await this.#create([options]))[0];
+    }
+    async createBatch(batch) {
+      if (!Array.isArray(batch) || batch.length === 0) throw new TypeError("WorkflowError: batchCreate should have at least 1 instance");
+      if (batch.length > 100) throw new TypeError("WorkflowError: batchCreate takes at most 100 instances");
+      return this.#create(batch);
+    }
+    async #create(list) {
+      const items = list.map((o) => {
+        o = o || {};
+        const params = o.params === undefined ? {} : o.params;
+        let json;
+        try {
+          json = JSON.stringify(params);
+        } catch {}
+        return [o.id === undefined ? undefined : String(o.id), params, json === undefined ? "null" : json];
+      });
+      const ids = await native.wfCreate(this.#h, items);
+      return ids.map((id) => new WorkflowInstance(this.#h, id));
+    }
+  }
+
+  // durationMs reads a Workflow duration: milliseconds, or "<n> <unit>".
+  const DURATION_UNITS = {
+    ms: 1, millisecond: 1, milliseconds: 1,
+    s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
+    m: 60000, min: 60000, mins: 60000, minute: 60000, minutes: 60000,
+    h: 3600000, hr: 3600000, hrs: 3600000, hour: 3600000, hours: 3600000,
+    d: 86400000, day: 86400000, days: 86400000,
+    w: 604800000, week: 604800000, weeks: 604800000,
+    month: 2592000000, months: 2592000000,
+    y: 31536000000, year: 31536000000, years: 31536000000,
+  };
+  const durationMs = (d, what) => {
+    if (typeof d === "number") {
+      if (!(d >= 0) || !Number.isFinite(d)) throw new TypeError(`${what}: a duration must be a non-negative number of milliseconds`);
+      return d;
+    }
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]+)\s*$/.exec(String(d));
+    const unit = m && DURATION_UNITS[m[2].toLowerCase()];
+    if (!unit) throw new TypeError(`${what}: "${d}" is not a duration such as "10 seconds" or a number of milliseconds`);
+    return Number(m[1]) * unit;
+  };
+  const stepName = (name) => {
+    if (typeof name !== "string") throw new TypeError("A step name must be a string");
+    if (name.length > 256 || /[\x00-\x1F]/.test(name)) {
+      throw new TypeError(`Step name "${name}" exceeds max length (256 chars) or invalid characters found`);
+    }
+    return name;
+  };
+  const stepConfig = (cfg) => {
+    cfg = cfg || {};
+    const r = cfg.retries || {};
+    const out = {
+      limit: r.limit === undefined ? 5 : Number(r.limit),
+      delay: durationMs(r.delay === undefined ? 10000 : r.delay, "retries.delay"),
+      backoff: r.backoff === undefined ? "exponential" : r.backoff,
+      timeout: durationMs(cfg.timeout === undefined ? "10 minutes" : cfg.timeout, "timeout"),
+    };
+    if (!(out.limit >= 0)) throw new TypeError("retries.limit must be a non-negative number");
+    if (!["constant", "linear", "exponential"].includes(out.backoff)) throw new TypeError(`Unknown retries.backoff "${out.backoff}": use "constant", "linear" or "exponential"`);
+    if (out.timeout === 0) throw new TypeError("timeout must be more than 0");
+    return out;
+  };
+  const retryDelay = (cfg, attempts) => {
+    switch (cfg.backoff) {
+      case "exponential":
+        return cfg.delay * Math.pow(2, attempts - 1);
+      case "linear":
+        return cfg.delay * attempts;
+    }
+    return cfg.delay;
+  };
+  const errorJSON = (e) => {
+    const isObj = e !== null && typeof e === "object";
+    return JSON.stringify({ name: isObj && e.name ? String(e.name) : "Error", message: isObj && e.message !== undefined ? String(e.message) : String(e) });
+  };
+  const storedError = (e) => {
+    const err = new Error(e.message);
+    err.name = e.name;
+    return err;
+  };
+  const namedError = (name, message) => {
+    const err = new Error(message);
+    err.name = name;
+    return err;
+  };
+  const never = () => new Promise(() => {});
+
+  // WorkflowStep is the step argument of run(). run is the state of one
+  // run of an instance (see workflowRun); a run that stops leaves its
+  // promises pending for good.
+  class WorkflowStep {
+    #run;
+    constructor(run) {
+      this.#run = run;
+    }
+    #key(kind, name) {
+      const k = kind + "\n" + name;
+      const n = (this.#run.counters.get(k) || 0) + 1;
+      this.#run.counters.set(k, n);
+      return k + "\n" + n;
+    }
+    async do(name, a, b) {
+      const R = this.#run;
+      const [cfg, fn] = b === undefined ? [{}, a] : [a, b];
+      name = stepName(name);
+      if (typeof fn !== "function") throw new TypeError("step.do() needs a callback");
+      const config = stepConfig(cfg);
+      const key = this.#key("do", name);
+      if (R.done) return never();
+      const st = await native.wfStep(R.run, key);
+      if (R.done) return never();
+      if (st !== null && st.halt) return R.halt();
+      if (st !== null && st.state === "done") return st.value;
+      if (st !== null && st.state === "failed") throw storedError(st.error);
+      if (st !== null && st.state === "retry" && st.wakeAt > Date.now()) return R.suspend("running", st.wakeAt, "");
+      let attempts = st === null ? 0 : st.attempts;
+      R.active++;
+      try {
+        let result, failure, failed = false;
+        let timer;
+        try {
+          result = await Promise.race([
+            Promise.resolve().then(fn),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(namedError("WorkflowTimeoutError", `Execution timed out after ${config.timeout}ms`)), config.timeout);
+            }),
+          ]);
+        } catch (e) {
+          failed = true;
+          failure = e;
+        } finally {
+          clearTimeout(timer);
+        }
+        if (R.done) return never();
+        attempts++;
+        if (!failed) {
+          let ok;
+          try {
+            ok = await native.wfPutStep(R.run, key, "done", result, "", attempts, 0);
+          } catch (e) {
+            R.fail(namedError("WorkflowFatalError", `The execution of the Workflow instance was terminated, as the step "${name}" returned a value which is not serialisable`));
+            return never();
+          }
+          if (!ok) return R.halt();
+          return result;
+        }
+        const isError = failure !== null && typeof failure === "object";
+        const fatal = isError && (failure.name === "NonRetryableError" || String(failure.message).startsWith("NonRetryableError"));
+        if (fatal || attempts > config.limit) {
+          if (!(await native.wfPutStep(R.run, key, "failed", undefined, errorJSON(failure), attempts, 0))) return R.halt();
+          throw failure;
+        }
+        const wakeAt = Date.now() + retryDelay(config, attempts);
+        if (!(await native.wfPutStep(R.run, key, "retry", undefined, errorJSON(failure), attempts, wakeAt))) return R.halt();
+        return R.suspend("running", wakeAt, "");
+      } finally {
+        R.active--;
+        R.check();
+      }
+    }
+    async #sleep(name, wakeAtIfNew) {
+      const R = this.#run;
+      const key = this.#key("sleep", name);
+      if (R.done) return never();
+      const st = await native.wfStep(R.run, key);
+      if (R.done) return never();
+      if (st !== null && st.halt) return R.halt();
+      let wakeAt;
+      if (st !== null) wakeAt = st.wakeAt;
+      else {
+        wakeAt = wakeAtIfNew();
+        if (!(await native.wfPutStep(R.run, key, "sleep", undefined, "", 0, wakeAt))) return R.halt();
+      }
+      if (wakeAt <= Date.now()) return;
+      return R.suspend("waiting", wakeAt, "");
+    }
+    sleep(name, duration) {
+      try {
+        name = stepName(name);
+        const ms = durationMs(duration, "step.sleep()");
+        return this.#sleep(name, () => Date.now() + ms);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    sleepUntil(name, timestamp) {
+      try {
+        name = stepName(name);
+        const t = timestamp instanceof Date ? timestamp.getTime() : Number(timestamp);
+        if (!Number.isFinite(t)) throw new TypeError("step.sleepUntil() needs a Date or a number of milliseconds since the epoch");
+        return this.#sleep(name, () => t);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    async waitForEvent(name, options) {
+      const R = this.#run;
+      name = stepName(name);
+      if (options === null || typeof options !== "object" || typeof options.type !== "string" || options.type === "") {
+        throw new TypeError("step.waitForEvent() needs options { type, timeout? } whose type is a non-empty string");
+      }
+      const ms = durationMs(options.timeout === undefined ? "24 hours" : options.timeout, "waitForEvent timeout");
+      const key = this.#key("wait", name);
+      if (R.done) return never();
+      let st = await native.wfStep(R.run, key);
+      if (R.done) return never();
+      if (st !== null && st.halt) return R.halt();
+      if (st === null || st.state === "wait") {
+        st = await native.wfWait(R.run, key, options.type, st === null ? Date.now() + ms : st.wakeAt);
+        if (R.done) return never();
+        if (st === null) return R.halt();
+      }
+      if (st.state === "done") return { payload: st.value, timestamp: new Date(st.eventTime), type: st.eventType };
+      if (st.state === "failed") throw storedError(st.error);
+      if (st.wakeAt > Date.now()) return R.suspend("waiting", st.wakeAt, options.type);
+      const err = namedError("WorkflowTimeoutError", `Execution timed out after ${ms}ms`);
+      if (!(await native.wfPutStep(R.run, key, "failed", undefined, errorJSON(err), 0, 0))) return R.halt();
+      throw err;
+    }
+  }
+
   // makeEnv builds the env object from the binding descriptions Go made.
   const makeEnv = (descs) => {
     const env = {};
@@ -694,6 +964,9 @@
           break;
         case "service":
           v = serviceBinding(d.ref);
+          break;
+        case "workflow":
+          v = new Workflow(d.ref);
           break;
         case "assets":
           v = Object.freeze({
@@ -1010,6 +1283,8 @@
   return {
     // cloudflare:workers exports.
     workers: { DurableObject, WorkerEntrypoint, WorkflowEntrypoint, RpcTarget, env: undefined, waitUntil: undefined },
+    // cloudflare:workflows exports.
+    workflows: { NonRetryableError },
     addEventListener,
     makeEnv(descs) {
       env = makeEnv(descs);
@@ -1134,6 +1409,53 @@
         }
         return inst[method](...args);
       });
+    },
+    // workflowRun runs an instance of a Workflow class, from the top:
+    // done(id, { kind: "complete", value, json }) when run() returns,
+    // done(id, { kind: "suspend", status, wakeAt, waitingFor }) when it
+    // stopped at a sleep, a wait or a retry delay (once no step is in
+    // progress), done(id, { kind: "halt" }) when it was paused,
+    // terminated or restarted, or done(id, undefined, error).
+    workflowRun(id, className, workflowName, instanceId, gen, payload, timestamp) {
+      const R = { run: [workflowName, instanceId, gen], counters: new Map(), active: 0, susp: null, done: false };
+      const finish = (v, e) => {
+        if (R.done) return;
+        R.done = true;
+        if (e === undefined) native.done(id, v);
+        else native.done(id, undefined, e);
+      };
+      R.check = () => {
+        if (R.susp !== null && R.active === 0) finish({ kind: "suspend", ...R.susp });
+      };
+      R.suspend = (status, wakeAt, waitingFor) => {
+        if (R.susp === null || wakeAt < R.susp.wakeAt) R.susp = { status, wakeAt, waitingFor };
+        R.check();
+        return never();
+      };
+      R.halt = () => {
+        finish({ kind: "halt" });
+        return never();
+      };
+      R.fail = (e) => finish(undefined, e);
+      try {
+        const Cls = mod === null ? undefined : mod[className];
+        if (typeof Cls !== "function") throw new Error(`The Worker does not export a Workflow class named "${className}"`);
+        const inst = new Cls(new ExecutionContext(), env);
+        if (typeof inst.run !== "function") throw new Error(`Workflow class "${className}" has no run() method`);
+        const event = Object.freeze({ payload, timestamp: new Date(timestamp), instanceId });
+        Promise.resolve(inst.run(event, new WorkflowStep(R))).then(
+          (value) => {
+            let json;
+            try {
+              json = JSON.stringify(value);
+            } catch {}
+            finish({ kind: "complete", value, json });
+          },
+          (e) => finish(undefined, e === undefined ? new Error("rejected with undefined") : e),
+        );
+      } catch (e) {
+        finish(undefined, e);
+      }
     },
     // object delivers an event to a Durable Object of this isolate,
     // creating the instance on first use: kind "fetch" (payload [method,
