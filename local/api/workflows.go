@@ -63,9 +63,21 @@ func (h *Handler) getWorkflow(w http.ResponseWriter, r *http.Request, acct strin
 		fail(w, r, err, workflowFailures)
 		return
 	}
+	instances, err := h.st.WorkflowInstances(r.Context(), acct, wf.Name)
+	if err != nil {
+		fail(w, r, err, nil)
+		return
+	}
+	counts := map[string]int{"complete": 0, "errored": 0, "paused": 0, "queued": 0, "running": 0, "terminated": 0, "waiting": 0}
+	for _, in := range instances {
+		if _, known := counts[in.Status]; known {
+			counts[in.Status]++
+		} else {
+			counts["running"]++ // waitingForPause: its step is still running
+		}
+	}
 	out := map[string]any{"id": wf.ID, "name": wf.Name, "class_name": wf.ClassName, "script_name": wf.ScriptName,
-		"created_on": wf.CreatedOn, "modified_on": wf.ModifiedOn, "triggered_on": nil,
-		"instances": map[string]int{"complete": 0, "errored": 0, "paused": 0, "queued": 0, "running": 0, "terminated": 0, "waiting": 0}}
+		"created_on": wf.CreatedOn, "modified_on": wf.ModifiedOn, "triggered_on": nil, "instances": counts}
 	ok(w, out)
 }
 
