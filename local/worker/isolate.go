@@ -206,6 +206,9 @@ func (iso *isolate) setup(vm *goja.Runtime) error {
 	iso.glue = glueFuncs{obj: g, fetch: get("fetch"), pump: get("pump"), scheduled: get("scheduled"), queue: get("queue"),
 		serviceFetch: get("serviceFetch"), serviceRPC: get("serviceRPC"), object: get("object")}
 	_ = global.Set("caches", cacheStorage(vm))
+	if err := installHTMLRewriter(vm); err != nil {
+		return err
+	}
 	if iso.v.classic {
 		_ = global.Set("addEventListener", g.Get("addEventListener"))
 	}
