@@ -195,6 +195,7 @@ func newHTMLRewriter(vm *goja.Runtime, selectors, kinds goja.Value) (*htmlRewrit
 //	               rewriter needs input or is done (see done)
 //	commit(m)      the mutations of the event next() returned (or null)
 //	take()         the output so far, or null
+//	buffered       how many bytes take() would return
 //	done           true once the whole document is written
 //	close()        stop early
 func (r *htmlRewriter) object() *goja.Object {
@@ -231,6 +232,9 @@ func (r *htmlRewriter) object() *goja.Object {
 		r.out.Reset()
 		return webapi.NewUint8Array(vm, b)
 	})
+	_ = o.DefineAccessorProperty("buffered", vm.ToValue(func(goja.FunctionCall) goja.Value {
+		return vm.ToValue(r.out.Len())
+	}), nil, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	_ = o.DefineAccessorProperty("done", vm.ToValue(func(goja.FunctionCall) goja.Value {
 		return vm.ToValue(r.finished && len(r.queue) == 0)
 	}), nil, goja.FLAG_FALSE, goja.FLAG_TRUE)
@@ -373,9 +377,10 @@ func (r *htmlRewriter) event(ev *goja.Object, apply func(m *goja.Object)) {
 func (r *htmlRewriter) newEvent(kind string, handlers []int) *goja.Object {
 	ev := r.vm.NewObject()
 	_ = ev.Set("kind", kind)
-	if handlers != nil {
-		_ = ev.Set("handlers", handlers)
+	if handlers == nil {
+		handlers = []int{}
 	}
+	_ = ev.Set("handlers", handlers)
 	return ev
 }
 
@@ -453,7 +458,6 @@ func (r *htmlRewriter) token(s htmlStep) {
 	case html.EndTagToken:
 		r.endTag(s)
 	}
-	r.z.AllowCDATA(r.inForeignContent())
 }
 
 func (r *htmlRewriter) inForeignContent() bool {
@@ -655,6 +659,11 @@ func (r *htmlRewriter) startTag(s htmlStep) {
 	if ns != nsHTML {
 		canHaveContent = !selfClosing
 	}
+	if canHaveContent {
+		// The element is pushed once its handlers are done, but the
+		// tokenizer reads on before that.
+		r.z.AllowCDATA(ns != nsHTML)
+	}
 	parent := &r.root
 	if n := len(r.stack); n > 0 {
 		parent = &r.stack[n-1].kids
@@ -738,6 +747,7 @@ func (r *htmlRewriter) endTag(s htmlStep) {
 	popped := append([]*openElement(nil), r.stack[at:]...)
 	outer := r.removing(at)
 	r.stack = r.stack[:at]
+	r.z.AllowCDATA(r.inForeignContent())
 	// An element closed by the end tag of an ancestor gets an empty end
 	// tag of its own around the real one: its handlers run first, its
 	// content before the real tag comes first and its content after it

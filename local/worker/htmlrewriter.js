@@ -367,6 +367,7 @@
   };
 
   const NULL_BODY = [101, 204, 205, 304];
+  const flushSize = 16 << 10;
 
   class HTMLRewriter {
     #regs = [];
@@ -479,6 +480,12 @@
               if (ev !== null) {
                 const p = dispatch(ev);
                 if (p !== undefined) await p;
+                // A large chunk of input need not be rewritten whole
+                // before its first bytes go out.
+                if (rw.buffered >= flushSize) {
+                  controller.enqueue(rw.take());
+                  return;
+                }
                 continue;
               }
               const out = rw.take();
