@@ -16,9 +16,33 @@
 
   const encoder = new TextEncoder();
   const escapeText = (s) => s.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
+  // content is inserted content as the output takes it: a string, or a
+  // promise of one for a ReadableStream or a Response (read once the
+  // handlers are done, before the token is written).
   const content = (value, options) => {
+    const html = options && options.html;
+    if (value instanceof Response) value = value.body === null ? "" : value.body;
+    if (value instanceof ReadableStream) {
+      return new Response(value).text().then((s) => (html ? s : escapeText(s)));
+    }
     const s = String(value);
-    return options && options.html ? s : escapeText(s);
+    return html ? s : escapeText(s);
+  };
+  const isPromise = (v) => v !== null && typeof v === "object" && typeof v.then === "function";
+  // settle waits for the streamed content of edits, if any, then calls
+  // commit; it returns a promise only when it has to wait.
+  const settle = (edits, commit) => {
+    const waits = [];
+    for (const e of edits) {
+      for (const list of [e.before, e.after]) {
+        list.forEach((v, i) => {
+          if (isPromise(v)) waits.push(v.then((s) => void (list[i] = s)));
+        });
+      }
+      if (isPromise(e.replacement)) waits.push(e.replacement.then((s) => void (e.replacement = s)));
+    }
+    if (waits.length === 0) return commit();
+    return Promise.all(waits).then(commit);
   };
 
   const state = Symbol("state");
@@ -346,13 +370,10 @@
     const step = () => {
       while (i < handlers.length) {
         const r = handlers[i++](token);
-        if (r !== null && typeof r === "object" && typeof r.then === "function") {
-          return Promise.resolve(r).then(step);
-        }
+        if (isPromise(r)) return Promise.resolve(r).then(step);
       }
       token[state].live = false;
-      finish();
-      return undefined;
+      return finish();
     };
     return step();
   };
@@ -434,7 +455,7 @@
               () => {
                 const s = el[state];
                 if (s.endHandlers.length > 0) endHandlers.set(ev.id, s.endHandlers);
-                rw.commit(elementRecord(s));
+                return settle([s.start, s.end], () => rw.commit(elementRecord(s)));
               },
             );
           }
@@ -444,9 +465,11 @@
             const end = new EndTag(ev);
             return runHandlers(list, end, () => {
               const s = end[state];
-              const r = s.edits.record({});
-              if (s.renamed) r.name = s.name;
-              rw.commit(r);
+              return settle([s.edits], () => {
+                const r = s.edits.record({});
+                if (s.renamed) r.name = s.name;
+                rw.commit(r);
+              });
             });
           }
           case "text":
@@ -457,16 +480,22 @@
             const handlers = (ev.doc ? docs[kind] : []).concat(ev.handlers.map((i) => regs[i][kind]));
             return runHandlers(handlers, token, () => {
               const s = token[state];
-              const r = s.edits.record({});
-              if (s.text !== undefined) r.text = s.text;
-              rw.commit(r);
+              return settle([s.edits], () => {
+                const r = s.edits.record({});
+                if (s.text !== undefined) r.text = s.text;
+                rw.commit(r);
+              });
             });
           }
           case "doctype":
             return runHandlers(docs.doctype, new Doctype(ev), () => rw.commit(null));
           case "end": {
             const end = new DocumentEnd();
-            return runHandlers(docs.end, end, () => rw.commit({ append: end[state].append.join("") }));
+            return runHandlers(docs.end, end, () => {
+              const e = new Edits();
+              e.before = end[state].append;
+              return settle([e], () => rw.commit({ append: e.before.join("") }));
+            });
           }
         }
         throw new Error(`HTMLRewriter: unknown event ${ev.kind}`);

@@ -522,6 +522,17 @@ rw.on("p", {
 			want:  `<p data-n="1">a1+1#1</p><p data-n="2">b2+2#2</p>`,
 		},
 		{
+			name: "streamed content",
+			setup: `const stream = (s) => new Response(s).body;
+rw.on("p", { element(e) {
+  e.before(stream("<i>"), { html: true });
+  e.setInnerContent(new Response("<b>"));
+  e.after(stream("!"));
+} });`,
+			input: "<p>x</p>",
+			want:  "<i><p>&lt;b&gt;</p>!",
+		},
+		{
 			name:  "document end",
 			setup: `rw.onDocument({ async end(end) { await new Promise((r) => setTimeout(r, 1)); end.append("!"); } });`,
 			input: "<p>x</p>",
