@@ -200,6 +200,110 @@ interface CacheStorage {
 declare var caches: CacheStorage;
 
 // ---------------------------------------------------------------------------------------------------------
+// HTMLRewriter
+
+/** How inserted content is taken: as text (escaped, the default) or, with html: true, as markup. */
+interface ContentOptions {
+  html?: boolean;
+}
+
+/**
+ * A streaming HTML rewriter: handlers registered for CSS selectors (and for the document as a whole) see
+ * the elements, text chunks and comments of a response body as it passes through, and may change them.
+ */
+declare class HTMLRewriter {
+  constructor();
+  /** Registers handlers for the elements `selector` matches (and the text and comments inside them). */
+  on(selector: string, handlers: HTMLRewriterElementContentHandlers): HTMLRewriter;
+  /** Registers handlers for the doctype, every text chunk and comment, and the end of the document. */
+  onDocument(handlers: HTMLRewriterDocumentContentHandlers): HTMLRewriter;
+  /** A response like `response` (status and headers, less Content-Length) whose body is rewritten. */
+  transform(response: Response): Response;
+}
+
+interface HTMLRewriterElementContentHandlers {
+  element?(element: Element): void | Promise<void>;
+  comments?(comment: Comment): void | Promise<void>;
+  text?(element: Text): void | Promise<void>;
+}
+
+interface HTMLRewriterDocumentContentHandlers {
+  doctype?(doctype: Doctype): void | Promise<void>;
+  comments?(comment: Comment): void | Promise<void>;
+  text?(text: Text): void | Promise<void>;
+  end?(end: DocumentEnd): void | Promise<void>;
+}
+
+interface Doctype {
+  readonly name: string | null;
+  readonly publicId: string | null;
+  readonly systemId: string | null;
+}
+
+/** An element's start tag, while its handler runs. */
+interface Element {
+  /** The tag name, in lower case; setting it renames the end tag too. */
+  tagName: string;
+  /** The attributes as [name, value] pairs, values as written in the source. */
+  readonly attributes: IterableIterator<string[]>;
+  readonly removed: boolean;
+  readonly namespaceURI: string;
+  /** The start tag ends with "/>". */
+  readonly selfClosing: boolean;
+  /** False for void elements (and self-closing ones in SVG or MathML): they have no content or end tag. */
+  readonly canHaveContent: boolean;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+  setAttribute(name: string, value: string): Element;
+  removeAttribute(name: string): Element;
+  before(content: string | ReadableStream | Response, options?: ContentOptions): Element;
+  after(content: string | ReadableStream | Response, options?: ContentOptions): Element;
+  prepend(content: string | ReadableStream | Response, options?: ContentOptions): Element;
+  append(content: string | ReadableStream | Response, options?: ContentOptions): Element;
+  /** Replaces the element and its content. */
+  replace(content: string | ReadableStream | Response, options?: ContentOptions): Element;
+  /** Removes the element and its content. */
+  remove(): Element;
+  /** Removes the start and end tags, keeping what is between them. */
+  removeAndKeepContent(): Element;
+  setInnerContent(content: string | ReadableStream | Response, options?: ContentOptions): Element;
+  /** Runs handler when the element's end tag is reached. */
+  onEndTag(handler: (tag: EndTag) => void | Promise<void>): void;
+}
+
+interface EndTag {
+  name: string;
+  before(content: string | ReadableStream | Response, options?: ContentOptions): EndTag;
+  after(content: string | ReadableStream | Response, options?: ContentOptions): EndTag;
+  remove(): EndTag;
+}
+
+interface Comment {
+  text: string;
+  readonly removed: boolean;
+  before(content: string, options?: ContentOptions): Comment;
+  after(content: string, options?: ContentOptions): Comment;
+  replace(content: string, options?: ContentOptions): Comment;
+  remove(): Comment;
+}
+
+/** A chunk of a text node: a node may come in several chunks, the last one flagged (and maybe empty). */
+interface Text {
+  /** The chunk's text as written in the source (character references are not decoded). */
+  readonly text: string;
+  readonly lastInTextNode: boolean;
+  readonly removed: boolean;
+  before(content: string | ReadableStream | Response, options?: ContentOptions): Text;
+  after(content: string | ReadableStream | Response, options?: ContentOptions): Text;
+  replace(content: string | ReadableStream | Response, options?: ContentOptions): Text;
+  remove(): Text;
+}
+
+interface DocumentEnd {
+  append(content: string, options?: ContentOptions): DocumentEnd;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Service bindings
 
 /** A binding to another Worker (or to an entrypoint T of one): fetch() plus T's RPC methods. */
