@@ -389,12 +389,7 @@ func (iso *isolate) workflowNatives(vm *goja.Runtime, set func(string, func(goja
 				o := vm.NewObject()
 				_ = o.Set("status", w.Status)
 				if w.Error != "" {
-					var e struct{ Name, Message string }
-					_ = json.Unmarshal([]byte(w.Error), &e)
-					eo := vm.NewObject()
-					_ = eo.Set("name", e.Name)
-					_ = eo.Set("message", e.Message)
-					_ = o.Set("error", eo)
+					_ = o.Set("error", workflowErrorObject(vm, w.Error))
 				}
 				out, err := workflowJSValue(vm, w.Output)
 				if err != nil {
@@ -502,16 +497,22 @@ func stepObject(vm *goja.Runtime, s store.WorkflowStep) (goja.Value, error) {
 	}
 	_ = o.Set("value", val)
 	if s.Error != "" {
-		var e struct{ Name, Message string }
-		_ = json.Unmarshal([]byte(s.Error), &e)
-		eo := vm.NewObject()
-		_ = eo.Set("name", e.Name)
-		_ = eo.Set("message", e.Message)
-		_ = o.Set("error", eo)
+		_ = o.Set("error", workflowErrorObject(vm, s.Error))
 	}
 	_ = o.Set("attempts", s.Attempts)
 	_ = o.Set("wakeAt", s.WakeAt)
 	_ = o.Set("eventType", s.EventType)
 	_ = o.Set("eventTime", s.EventTime)
 	return o, nil
+}
+
+// workflowErrorObject is a stored error ({"name","message"} JSON) as the
+// { name, message } object instances and steps report.
+func workflowErrorObject(vm *goja.Runtime, stored string) *goja.Object {
+	var e struct{ Name, Message string }
+	_ = json.Unmarshal([]byte(stored), &e)
+	o := vm.NewObject()
+	_ = o.Set("name", e.Name)
+	_ = o.Set("message", e.Message)
+	return o
 }
